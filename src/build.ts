@@ -1,0 +1,251 @@
+import { readFile, realpath, stat } from 'node:fs/promises'
+import { createRequire } from 'node:module'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { imageSize } from 'image-size'
+import { loadContent } from './content/load.js'
+import { createMarkdown } from './markdown/processor.js'
+import { stripInlineMath } from './markdown/tex-to-text.js'
+import { katexAssets, listFolder } from './output/assets.js'
+import { DiskWriter, MemoryWriter, OutputError, shortHash, type OutputFile, type Writer } from './output/writer.js'
+import { sortProblems } from './problems.js'
+import { createRenderer, TemplateError } from './render/render.js'
+import { buildSite, type Route, type Site } from './site/graph.js'
+import type { Figure, Month, MonthSource, Paper, PaperSource, Problem } from './types.js'
+
+/** Options of {@link build}. */
+export interface BuildOptions {
+  /** Content folder. Default: `content`. */
+  contentDir?: string
+  /** Output folder. Default: `dist`. Ignored when `writer` is given. */
+  outDir?: string
+  /** Templates folder. Default: `templates` when it exists, else the templates that ship with collage. */
+  templatesDir?: string
+  /** Folder copied as is into the site. Default: `public` when it exists, else the one that ships with collage. */
+  publicDir?: string
+  /** Overrides `baseUrl` of `site.yaml`. */
+  baseUrl?: string
+  /** Include papers marked `draft: true`. Default: false. */
+  drafts?: boolean
+  /** Working folder, for relative paths and messages. Default: `process.cwd()`. */
+  cwd?: string
+  /** Where to write. Default: a {@link DiskWriter} on `outDir`. */
+  writer?: Writer
+  /** Validate only: render everything, write nothing. Default: false. */
+  dryRun?: boolean
+}
+
+/** What a build did. */
+export interface BuildResult {
+  /** True when there were no errors and the site was written (or, in a dry run, would be). */
+  ok: boolean
+  /** Every problem, sorted by file and place. */
+  problems: Problem[]
+  /** HTML pages rendered. */
+  pages: number
+  /** Files in the site, pages included. */
+  files: number
+  /** Wall-clock milliseconds. */
+  ms: number
+  /** The site graph, when the content loaded. */
+  site?: Site
+}
+
+const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const require = createRequire(import.meta.url)
+
+/**
+ * Build a site: load every file, render its Markdown, build the site graph, render the pages, and
+ * only when there are no errors write the whole site at once.
+ *
+ * @param options see {@link BuildOptions}
+ */
+export async function build(options: BuildOptions = {}): Promise<BuildResult> {
+  const started = performance.now()
+  const cwd = options.cwd ?? process.cwd()
+  const contentDir = path.resolve(cwd, options.contentDir ?? 'content')
+  const templatesDir = await pickFolder(cwd, options.templatesDir, 'templates')
+  const publicDir = await pickFolder(cwd, options.publicDir, 'public')
+  const finish = (problems: Problem[], ok: boolean, pages = 0, files = 0, site?: Site): BuildResult => ({
+    ok,
+    problems: sortProblems(problems),
+    pages,
+    files,
+    ms: performance.now() - started,
+    ...(site ? { site } : {})
+  })
+
+  try {
+    const s = await stat(contentDir)
+    if (!s.isDirectory()) return finish([place(contentDir, cwd, 'Content folder is not a folder', 'missing-content')], false)
+  } catch {
+    return finish([place(contentDir, cwd, 'Content folder does not exist', 'missing-content')], false)
+  }
+
+  let writer = options.writer
+  if (!writer && !options.dryRun) {
+    try {
+      const disk = new DiskWriter(path.resolve(cwd, options.outDir ?? 'dist'), [contentDir, templatesDir, publicDir])
+      await disk.assertOwned()
+      writer = disk
+    } catch (error) {
+      if (error instanceof OutputError) return finish([{ file: options.outDir ?? 'dist', line: 1, column: 1, message: error.message, ruleId: 'unsafe-output', severity: 'error' }], false)
+      throw error
+    }
+  }
+
+  const loadOptions = { cwd, ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }), ...(options.drafts ? { drafts: true } : {}) }
+  const loaded = await loadContent(contentDir, loadOptions)
+  const problems = [...loaded.problems]
+  const { config } = loaded
+  const markdown = createMarkdown({ macros: config.macros })
+  const realContent = await realpath(contentDir)
+
+  const papers: Paper[] = []
+  const figureFiles: OutputFile[] = []
+  for (const source of loaded.papers) {
+    const paper = renderPaper(source, markdown, config.summaryWords, problems)
+    if (source.figure) {
+      const figure = await resolveFigure(source, realContent, problems)
+      if (figure) {
+        paper.figure = figure.figure
+        figureFiles.push({ path: figure.figure.outputPath, copyFrom: figure.abs })
+      }
+    }
+    if (!paper.figure && paper.keyEquationHtml) {
+      // Promoted to the card's right column: not shown twice.
+      paper.summaryHtml = paper.summaryHtml.replace(paper.keyEquationHtml, '')
+    }
+    papers.push(paper)
+  }
+  const months = loaded.months.map((m) => renderMonth(m, markdown, problems))
+  const { site, problems: siteProblems } = buildSite(config, months, papers)
+  problems.push(...siteProblems)
+  if (problems.some((p) => p.severity === 'error')) return finish(problems, false, 0, 0, site)
+
+  const katex = await katexAssets()
+  const publicFiles = await listFolder(publicDir)
+  const cssParts = await Promise.all(publicFiles.filter((f) => f.path.endsWith('.css') && 'copyFrom' in f).map((f) => readFile((f as { copyFrom: string }).copyFrom)))
+  const assetVersion = shortHash(katex.css, ...cssParts, require('katex/package.json').version as string)
+  const renderer = createRenderer(templatesDir, site, assetVersion)
+  const files: OutputFile[] = [...katex.files, ...publicFiles, ...figureFiles]
+  let pages = 0
+  for (const route of site.routes) {
+    try {
+      files.push({ path: outputPathOf(route), data: renderer.renderRoute(route) })
+      pages++
+    } catch (error) {
+      if (!(error instanceof TemplateError)) throw error
+      problems.push({ file: path.relative(cwd, path.join(templatesDir, error.template)) || error.template, line: 1, column: 1, message: `While rendering ${error.page}: ${error.message.split('\n')[0]}`, ruleId: 'template-error', severity: 'error' })
+    }
+  }
+  if (problems.some((p) => p.severity === 'error')) return finish(problems, false, 0, 0, site)
+  if (!options.dryRun && writer) {
+    try {
+      await writer.writeSite(files)
+    } catch (error) {
+      if (error instanceof OutputError) return finish([...problems, { file: options.outDir ?? 'dist', line: 1, column: 1, message: error.message, ruleId: 'unsafe-output', severity: 'error' }], false)
+      throw error
+    }
+  }
+  return finish(problems, true, pages, files.length + 1, site)
+}
+
+/** Build into memory: for tests and the dev server. */
+export async function buildToMemory(options: Omit<BuildOptions, 'writer' | 'outDir'> = {}): Promise<BuildResult & { files: number; output: Map<string, Uint8Array> }> {
+  const writer = new MemoryWriter()
+  const result = await build({ ...options, writer })
+  return { ...result, output: writer.files }
+}
+
+/** The file a route is written to: `/2021/01/` → `2021/01/index.html`. */
+export function outputPathOf(route: Route): string {
+  if (route.path.endsWith('/')) return `${route.path.slice(1)}index.html`
+  return route.path.slice(1)
+}
+
+function renderPaper(source: PaperSource, markdown: ReturnType<typeof createMarkdown>, budget: number, problems: Problem[]): Paper {
+  const summary = markdown.renderBlock(source.body, source.path)
+  const takeaway = markdown.renderInline(source.takeaway, source.path, source.takeawayLine)
+  const title = markdown.renderInline(source.title, source.path, source.titleLine)
+  problems.push(...summary.problems, ...takeaway.problems, ...title.problems)
+  if (summary.words > budget) {
+    const firstLine = source.body.split('\n').findIndex((l) => l.trim() !== '') + 1
+    problems.push({
+      file: source.path,
+      line: firstLine,
+      column: 1,
+      message: `Summary has ${summary.words} words; a card holds about ${budget}: shorten it so it fits the slide`,
+      ruleId: 'summary-too-long',
+      severity: 'warning'
+    })
+  }
+  const { figure: _figure, ...rest } = source
+  const paper: Paper = {
+    ...rest,
+    summaryHtml: summary.html,
+    takeawayHtml: takeaway.html,
+    titleHtml: title.html,
+    titleText: stripInlineMath(source.title),
+    summaryText: summary.text,
+    wordCount: summary.words
+  }
+  const key = summary.displayMath[0]
+  if (key) paper.keyEquationHtml = key
+  return paper
+}
+
+function renderMonth(source: MonthSource, markdown: ReturnType<typeof createMarkdown>, problems: Problem[]): Month {
+  const path = source.path ?? `content/${source.key}/index.md`
+  const intro = markdown.renderBlock(source.intro, path)
+  // A block scalar starts on the line after `outro: |`.
+  const outro = markdown.renderBlock('\n'.repeat(source.outroLine) + source.outro, path)
+  problems.push(...intro.problems, ...outro.problems)
+  return { ...source, introHtml: intro.html, outroHtml: source.outro ? outro.html : '', summaryText: intro.text }
+}
+
+async function resolveFigure(source: PaperSource, realContent: string, problems: Problem[]): Promise<{ figure: Figure; abs: string } | undefined> {
+  const figure = source.figure!
+  const report = (message: string, ruleId: string): undefined => {
+    problems.push({ file: source.path, line: 1, column: 1, message, ruleId, severity: 'error' })
+    return undefined
+  }
+  if (path.isAbsolute(figure.src) || /^[a-z]+:/i.test(figure.src)) return report(`Figure \`${figure.src}\` must be a path relative to the paper's file`, 'invalid-figure-path')
+  const abs = path.resolve(path.dirname(source.absPath), figure.src)
+  let real: string
+  try {
+    real = await realpath(abs)
+  } catch {
+    return report(`Figure file \`${figure.src}\` does not exist`, 'missing-figure')
+  }
+  if (!real.startsWith(realContent + path.sep)) return report(`Figure \`${figure.src}\` is outside the content folder`, 'figure-outside-content')
+  const name = path.basename(real).toLowerCase()
+  if (!/^[a-z0-9][a-z0-9._-]*\.(png|jpe?g|gif|webp|avif|svg)$/.test(name)) return report(`Figure \`${figure.src}\` must be a PNG, JPEG, GIF, WebP, AVIF or SVG file with a plain name`, 'invalid-figure-path')
+  let size: { width?: number; height?: number } = {}
+  try {
+    size = imageSize(await readFile(real))
+  } catch {
+    return report(`Figure \`${figure.src}\` is not an image collage can read`, 'invalid-figure')
+  }
+  const out: Figure = { ...figure, outputPath: `${source.month.slice(0, 4)}/${source.month.slice(5, 7)}/${source.slug}/${name}` }
+  if (size.width && size.height) {
+    out.width = size.width
+    out.height = size.height
+  }
+  return { figure: out, abs: real }
+}
+
+async function pickFolder(cwd: string, given: string | undefined, name: string): Promise<string> {
+  if (given !== undefined) return path.resolve(cwd, given)
+  const local = path.resolve(cwd, name)
+  try {
+    if ((await stat(local)).isDirectory()) return local
+  } catch {
+    // Not there: use the one that ships with collage.
+  }
+  return path.join(packageRoot, name)
+}
+
+function place(abs: string, cwd: string, message: string, ruleId: string): Problem {
+  return { file: path.relative(cwd, abs) || abs, line: 1, column: 1, message, ruleId, severity: 'error' }
+}

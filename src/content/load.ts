@@ -1,0 +1,217 @@
+import { lstat, readdir, readFile, realpath } from 'node:fs/promises'
+import path from 'node:path'
+import type { Config } from '../config.js'
+import { loadConfig } from '../config.js'
+import type { MonthSource, PaperSource, Problem } from '../types.js'
+import { describeIssues } from '../validate.js'
+import { decodeText } from './decode.js'
+import { splitFrontMatter } from './front-matter.js'
+import { monthKeys, monthSchema, paperKeys, paperSchema } from './schema.js'
+
+/** Everything read from a content folder. */
+export interface LoadedContent {
+  config: Config
+  months: MonthSource[]
+  papers: PaperSource[]
+  problems: Problem[]
+}
+
+/** Options for {@link loadContent}. */
+export interface LoadOptions {
+  /** Folder that paths in messages are relative to. Default: `process.cwd()`. */
+  cwd?: string
+  /** Overrides of `site.yaml` values from the command line. */
+  baseUrl?: string
+  /** Keep papers marked `draft: true`. Default: false. */
+  drafts?: boolean
+}
+
+const monthFolder = /^(\d{4})-(0[1-9]|1[0-2])$/
+/** A slug is lower-case ASCII words joined by single dashes: safe in every file system and URL. */
+export const slugPattern = /^[a-z0-9]+(?:-[a-z0-9]+)*$/
+const maxSlugLength = 80
+/** Largest Markdown file accepted, in bytes. */
+export const maxFileBytes = 512 * 1024
+
+/**
+ * Load and validate every file of a content folder.
+ *
+ * @param contentDir the folder holding `site.yaml` and the `YYYY-MM` folders
+ * @param options see {@link LoadOptions}
+ */
+export async function loadContent(contentDir: string, options: LoadOptions = {}): Promise<LoadedContent> {
+  const cwd = options.cwd ?? process.cwd()
+  const root = path.resolve(cwd, contentDir)
+  const display = (abs: string): string => {
+    const rel = path.relative(cwd, abs)
+    return rel.startsWith('..') || path.isAbsolute(rel) ? abs : rel.split(path.sep).join('/')
+  }
+  const problems: Problem[] = []
+  const overrides = options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }
+  const { config, problems: configProblems } = await loadConfig(root, display(path.join(root, 'site.yaml')), overrides)
+  problems.push(...configProblems)
+  const realRoot = await realpath(root)
+
+  const months: MonthSource[] = []
+  const papers: PaperSource[] = []
+  const entries = (await readdir(root, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1))
+  for (const entry of entries) {
+    if (entry.name.startsWith('.') || entry.name === 'site.yaml') continue
+    const abs = path.join(root, entry.name)
+    if (!entry.isDirectory()) {
+      if (entry.name.endsWith('.md')) {
+        problems.push(problem(display(abs), 1, 1, 'A Markdown file belongs in a month folder such as `2021-01/`', 'misplaced-file', 'warning'))
+      }
+      continue
+    }
+    if (!monthFolder.test(entry.name)) {
+      problems.push(problem(display(abs), 1, 1, `Folder \`${entry.name}\` is not a month: name it YYYY-MM`, 'invalid-month-folder', 'warning'))
+      continue
+    }
+    const month = entry.name
+    const files = (await readdir(abs, { withFileTypes: true })).filter((f) => f.name.endsWith('.md')).sort((a, b) => (a.name < b.name ? -1 : 1))
+    let monthSource: MonthSource | undefined
+    for (const f of files) {
+      const fileAbs = path.join(abs, f.name)
+      const shown = display(fileAbs)
+      const text = await readContentFile(fileAbs, realRoot, shown, problems)
+      if (text === undefined) continue
+      if (f.name === 'index.md') {
+        monthSource = parseMonth(text, month, fileAbs, shown, problems)
+        continue
+      }
+      const slug = f.name.slice(0, -3)
+      if (!slugPattern.test(slug) || slug.length > maxSlugLength) {
+        problems.push(problem(shown, 1, 1, `File name \`${f.name}\` is not a valid slug: use lower-case letters, digits and single dashes, at most ${maxSlugLength} characters`, 'invalid-slug'))
+        continue
+      }
+      const paper = parsePaper(text, month, slug, fileAbs, shown, problems)
+      if (paper && (!paper.draft || options.drafts)) papers.push(paper)
+    }
+    months.push(monthSource ?? { key: month, intro: '', outro: '', outroLine: 1, raw: '' })
+  }
+  return { config, months, papers, problems }
+}
+
+async function readContentFile(abs: string, realRoot: string, shown: string, problems: Problem[]): Promise<string | undefined> {
+  const stat = await lstat(abs)
+  if (stat.isSymbolicLink()) {
+    let target: string
+    try {
+      target = await realpath(abs)
+    } catch {
+      problems.push(problem(shown, 1, 1, 'Symbolic link points to nothing', 'broken-symlink'))
+      return undefined
+    }
+    if (target !== realRoot && !target.startsWith(realRoot + path.sep)) {
+      problems.push(problem(shown, 1, 1, 'Symbolic link leads outside the content folder', 'symlink-outside-content'))
+      return undefined
+    }
+  }
+  const bytes = await readFile(abs)
+  if (bytes.byteLength > maxFileBytes) {
+    problems.push(problem(shown, 1, 1, `File is ${bytes.byteLength} bytes; the limit is ${maxFileBytes}`, 'file-too-large'))
+    return undefined
+  }
+  const decoded = decodeText(bytes)
+  if (!decoded.ok) {
+    problems.push(problem(shown, decoded.line, decoded.column, decoded.message, decoded.ruleId))
+    return undefined
+  }
+  return decoded.text.replace(/^\uFEFF/, '')
+}
+
+function parseFront<T>(
+  text: string,
+  shown: string,
+  schema: { safeParse(data: unknown): { success: true; data: T } | { success: false; error: import('zod').z.ZodError } },
+  keys: Record<string, readonly string[]>,
+  problems: Problem[]
+): { data: T; body: string; placeOf: (key: string, atKey?: boolean) => { line: number; column: number } } | undefined {
+  const { split, problems: splitProblems } = splitFrontMatter(text)
+  for (const p of splitProblems) problems.push(problem(shown, p.line, p.column, p.message, p.ruleId))
+  if (!split) return undefined
+  for (const e of split.yaml.errors) problems.push(problem(shown, e.line, e.column, e.message, e.ruleId))
+  if (split.yaml.errors.length > 0) return undefined
+  const data = split.yaml.data ?? {}
+  if (typeof data !== 'object' || Array.isArray(data)) {
+    problems.push(problem(shown, 2, 1, 'Front matter must be a set of `key: value` fields', 'invalid-front-matter'))
+    return undefined
+  }
+  const result = schema.safeParse(data)
+  if (!result.success) {
+    for (const issue of describeIssues(result.error, keys, data)) {
+      const place = split.yaml.placeOf(issue.path, issue.atKey)
+      // A missing field has no place of its own: point at the opening fence.
+      const where = issue.ruleId.startsWith('missing-') && !issue.path.includes('.') ? { line: 1, column: 1 } : place
+      problems.push(problem(shown, where.line, where.column, issue.message, issue.ruleId))
+    }
+    return undefined
+  }
+  return { data: result.data, body: split.body, placeOf: split.yaml.placeOf }
+}
+
+function parsePaper(text: string, month: string, slug: string, abs: string, shown: string, problems: Problem[]): PaperSource | undefined {
+  const parsed = parseFront(text, shown, paperSchema, paperKeys, problems)
+  if (!parsed) return undefined
+  const { data, body, placeOf } = parsed
+  let ok = true
+  if (!data.date.startsWith(month + '-')) {
+    const place = placeOf('date')
+    problems.push(problem(shown, place.line, place.column, `\`date\` ${data.date} is not in the folder's month ${month}`, 'date-outside-month'))
+    ok = false
+  }
+  if (!data.links?.paper && !data.arxiv && !data.doi) {
+    const place = data.links ? placeOf('links', true) : { line: 1, column: 1 }
+    problems.push(problem(shown, place.line, place.column, 'A paper needs a link: give `links.paper`, `arxiv` or `doi`', 'missing-paper-link'))
+    ok = false
+  }
+  if (body.trim() === '') {
+    problems.push(problem(shown, text.split('\n').length, 1, 'The summary (the text after the front matter) is empty', 'empty-summary'))
+    ok = false
+  }
+  if (!ok) return undefined
+  const links: PaperSource['links'] = {}
+  if (data.links?.paper) links.paper = data.links.paper
+  else if (data.arxiv) links.paper = `https://arxiv.org/abs/${data.arxiv}`
+  else if (data.doi) links.paper = `https://doi.org/${data.doi}`
+  if (data.links?.code) links.code = data.links.code
+  if (data.links?.discussion) links.discussion = data.links.discussion
+  const paper: PaperSource = {
+    slug,
+    month,
+    absPath: abs,
+    path: shown,
+    title: data.title,
+    titleLine: placeOf('title').line,
+    authors: data.authors,
+    year: data.year,
+    date: data.date,
+    links,
+    tags: [...new Set((data.tags ?? []).map((t) => t.toLowerCase()))],
+    takeaway: data.takeaway,
+    takeawayLine: placeOf('takeaway').line,
+    draft: data.draft ?? false,
+    body,
+    raw: text
+  }
+  if (data.venue) paper.venue = data.venue
+  if (data.arxiv) paper.arxiv = data.arxiv
+  if (data.doi) paper.doi = data.doi
+  if (data.figure) paper.figure = { src: data.figure.src, alt: data.figure.alt }
+  return paper
+}
+
+function parseMonth(text: string, month: string, abs: string, shown: string, problems: Problem[]): MonthSource | undefined {
+  const parsed = parseFront(text, shown, monthSchema, monthKeys, problems)
+  if (!parsed) return undefined
+  const { data, body, placeOf } = parsed
+  const source: MonthSource = { key: month, absPath: abs, path: shown, intro: body, outro: data.outro ?? '', outroLine: placeOf('outro').line, raw: text }
+  if (data.title) source.title = data.title
+  if (data.summary) source.summary = data.summary
+  return source
+}
+
+function problem(file: string, line: number, column: number, message: string, ruleId: string, severity: Problem['severity'] = 'error'): Problem {
+  return { file, line: Math.max(1, line), column: Math.max(1, column), message, ruleId, severity }
+}

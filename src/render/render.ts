@@ -1,0 +1,111 @@
+import { Eta } from 'eta'
+import type { Config } from '../config.js'
+import type { Route, Site, SiteMonth, SitePaper } from '../site/graph.js'
+import { createHelpers, type Helpers } from './helpers.js'
+
+/** Data every page template gets as `it`. */
+export interface PageData {
+  site: Site
+  config: Config
+  h: Helpers
+  route: Route
+  /** Text for `<title>`, plain. */
+  title: string
+  /** Plain-text description for meta tags. */
+  description: string
+  month?: SiteMonth
+  paper?: SitePaper
+  /** Papers sharing tags with `paper`, most shared first. */
+  related?: SitePaper[]
+  /** Version of the assets, appended to their URLs so a new build is never served stale CSS. */
+  assetVersion: string
+}
+
+/** A template problem, naming the template. */
+export class TemplateError extends Error {
+  constructor(
+    readonly template: string,
+    readonly page: string,
+    message: string
+  ) {
+    super(message)
+    this.name = 'TemplateError'
+  }
+}
+
+/** Renders pages from the templates folder. */
+export interface Renderer {
+  /** Render one route to HTML. Throws {@link TemplateError}. */
+  renderRoute(route: Route): string
+}
+
+const templateOf: Record<Route['kind'], string> = {
+  home: 'home',
+  archive: 'archive',
+  month: 'month',
+  paper: 'paper',
+  'not-found': '404'
+}
+
+/**
+ * Create a renderer for a site.
+ *
+ * @param templatesDir folder of `.eta` templates
+ * @param site the site graph
+ * @param assetVersion short hash of the stylesheets
+ */
+export function createRenderer(templatesDir: string, site: Site, assetVersion: string): Renderer {
+  const eta = new Eta({ views: templatesDir, autoEscape: true, autoTrim: false, cache: true, varName: 'it', useWith: false })
+  const h = createHelpers(site.config)
+  const months = new Map(site.months.map((m) => [m.key, m]))
+  const papers = new Map(site.papers.map((p) => [`${p.paper.month}/${p.paper.slug}`, p]))
+
+  return {
+    renderRoute(route) {
+      const data: PageData = { site, config: site.config, h, route, title: site.config.title, description: site.config.description, assetVersion }
+      if (route.kind === 'month') {
+        const month = months.get(route.key ?? '')!
+        data.month = month
+        data.title = `${month.title} · ${site.config.title}`
+        data.description = month.source.summary ?? (month.source.summaryText || site.config.description)
+      } else if (route.kind === 'paper') {
+        const paper = papers.get(route.key ?? '')!
+        data.paper = paper
+        data.month = paper.month
+        data.title = `${paper.paper.titleText} · ${site.config.title}`
+        data.description = paper.paper.summaryText.length > 200 ? paper.paper.summaryText.slice(0, 197).replace(/\s+\S*$/, '') + '…' : paper.paper.summaryText
+        data.related = relatedPapers(paper, site.papers)
+      } else if (route.kind === 'home' && site.latest) {
+        data.month = site.latest
+      } else if (route.kind === 'archive') {
+        data.title = `Archive · ${site.config.title}`
+      } else if (route.kind === 'not-found') {
+        data.title = `Page not found · ${site.config.title}`
+      }
+      const name = templateOf[route.kind]
+      try {
+        return eta.render(`./${name}`, data)
+      } catch (error) {
+        throw new TemplateError(`${name}.eta`, route.path, String((error as Error).message ?? error))
+      }
+    }
+  }
+}
+
+/**
+ * Papers that share tags with a paper, most shared tags first, then newest; at most `limit`.
+ *
+ * @param paper the paper
+ * @param all every paper of the site
+ */
+export function relatedPapers(paper: SitePaper, all: readonly SitePaper[], limit = 3): SitePaper[] {
+  const tags = new Set(paper.paper.tags)
+  if (tags.size === 0) return []
+  return all
+    .filter((p) => p !== paper)
+    .map((p) => ({ p, shared: p.paper.tags.filter((t) => tags.has(t)).length }))
+    .filter((x) => x.shared > 0)
+    .sort((a, b) => b.shared - a.shared || (a.p.paper.date < b.p.paper.date ? 1 : -1))
+    .slice(0, limit)
+    .map((x) => x.p)
+}

@@ -1,0 +1,153 @@
+import type { Config } from '../config.js'
+import type { Month, Paper, Problem } from '../types.js'
+
+/** A paper placed in the site. */
+export interface SitePaper {
+  paper: Paper
+  /** Site path such as `/2021/01/rad/` (without the base path). */
+  route: string
+  month: SiteMonth
+  /** Week of the month the card was published in, 1-5. */
+  week: number
+  previous?: SitePaper
+  next?: SitePaper
+}
+
+/** A month placed in the site. */
+export interface SiteMonth {
+  key: string
+  year: number
+  /** 1-12. */
+  number: number
+  route: string
+  /** Display title: the front matter's, or the month's name and year. */
+  title: string
+  source: Month
+  papers: SitePaper[]
+  previous?: SiteMonth
+  next?: SiteMonth
+}
+
+/** A tag and its papers. */
+export interface SiteTag {
+  name: string
+  route: string
+  papers: SitePaper[]
+}
+
+/** One page of the site. */
+export interface Route {
+  /** Path inside the site, such as `/2021/01/`; `/404.html` for the error page. */
+  path: string
+  kind: 'home' | 'archive' | 'month' | 'paper' | 'not-found'
+  /** The month or paper the page shows. */
+  key?: string
+  /** The file that produced the page, for messages. */
+  source?: string
+}
+
+/** The whole site as data: what every page needs to know about the others. */
+export interface Site {
+  config: Config
+  /** Oldest first. */
+  months: SiteMonth[]
+  /** In month order, then date, then slug. */
+  papers: SitePaper[]
+  tags: SiteTag[]
+  routes: Route[]
+  latest?: SiteMonth
+}
+
+/** Slugs that would collide with pages of a month. */
+export const reservedSlugs = new Set(['index', 'slides', 'feed', 'tags', 'archive', 'cover'])
+
+/**
+ * Build the site graph: months in order with their papers by date, previous/next links, tags and
+ * every route. Pure: same input, same output, whatever the order of the input.
+ *
+ * @param config resolved settings
+ * @param months rendered months
+ * @param papers rendered papers
+ */
+export function buildSite(config: Config, months: readonly Month[], papers: readonly Paper[]): { site: Site; problems: Problem[] } {
+  const problems: Problem[] = []
+  const monthName = new Intl.DateTimeFormat(config.language, { month: 'long', year: 'numeric', timeZone: 'UTC' })
+  const byKey = new Map<string, SiteMonth>()
+  for (const m of [...months].sort((a, b) => compare(a.key, b.key))) {
+    const [y, n] = m.key.split('-').map(Number) as [number, number]
+    byKey.set(m.key, {
+      key: m.key,
+      year: y,
+      number: n,
+      route: `/${m.key.slice(0, 4)}/${m.key.slice(5, 7)}/`,
+      title: m.title ?? monthName.format(new Date(Date.UTC(y, n - 1, 1))),
+      source: m,
+      papers: []
+    })
+  }
+  const sorted = [...papers].sort((a, b) => compare(a.month, b.month) || compare(a.date, b.date) || compare(a.slug, b.slug))
+  const sitePapers: SitePaper[] = []
+  for (const paper of sorted) {
+    const month = byKey.get(paper.month)
+    if (!month) continue
+    if (reservedSlugs.has(paper.slug)) {
+      problems.push({ file: paper.path, line: 1, column: 1, message: `Slug \`${paper.slug}\` is reserved for a page of the month; rename the file`, ruleId: 'reserved-slug', severity: 'error' })
+      continue
+    }
+    const day = Number(paper.date.slice(8, 10))
+    const sp: SitePaper = { paper, route: `${month.route}${paper.slug}/`, month, week: Math.ceil(day / 7) }
+    month.papers.push(sp)
+    sitePapers.push(sp)
+  }
+  const monthList = [...byKey.values()].filter((m) => m.papers.length > 0 || m.source.path !== undefined)
+  link(monthList)
+  link(sitePapers)
+
+  const tagMap = new Map<string, SitePaper[]>()
+  for (const sp of sitePapers) {
+    for (const tag of sp.paper.tags) {
+      const list = tagMap.get(tag) ?? []
+      list.push(sp)
+      tagMap.set(tag, list)
+    }
+  }
+  const tags = [...tagMap.entries()].sort(([a], [b]) => compare(a, b)).map(([name, list]) => ({ name, route: `/tags/${encodeURIComponent(name)}/`, papers: list }))
+
+  const routes: Route[] = [
+    { path: '/', kind: 'home' },
+    { path: '/archive/', kind: 'archive' },
+    { path: '/404.html', kind: 'not-found' }
+  ]
+  for (const m of monthList) routes.push({ path: m.route, kind: 'month', key: m.key, ...(m.source.path ? { source: m.source.path } : {}) })
+  for (const sp of sitePapers) routes.push({ path: sp.route, kind: 'paper', key: `${sp.paper.month}/${sp.paper.slug}`, source: sp.paper.path })
+  const seen = new Map<string, Route>()
+  for (const r of routes) {
+    const key = r.path.normalize('NFC').toLowerCase()
+    const other = seen.get(key)
+    if (other) {
+      for (const [a, b] of [[r, other], [other, r]] as const) {
+        problems.push({ file: a.source ?? '(site)', line: 1, column: 1, message: `Page ${r.path} is also produced by ${b.source ?? 'the site'}`, ruleId: 'duplicate-route', severity: 'error' })
+      }
+    } else {
+      seen.set(key, r)
+    }
+  }
+  const site: Site = { config, months: monthList, papers: sitePapers, tags, routes }
+  const latest = [...monthList].reverse().find((m) => m.papers.length > 0) ?? monthList.at(-1)
+  if (latest) site.latest = latest
+  return { site, problems }
+}
+
+function link<T extends { previous?: T; next?: T }>(items: T[]): void {
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i]!
+    const prev = items[i - 1]
+    const next = items[i + 1]
+    if (prev) item.previous = prev
+    if (next) item.next = next
+  }
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
+}
