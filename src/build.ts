@@ -6,7 +6,7 @@ import { imageSize } from 'image-size'
 import { loadContent } from './content/load.js'
 import { createMarkdown } from './markdown/processor.js'
 import { stripInlineMath } from './markdown/tex-to-text.js'
-import { katexAssets, listFolder } from './output/assets.js'
+import { fontAssets, katexAssets, listFolder } from './output/assets.js'
 import { DiskWriter, MemoryWriter, OutputError, shortHash, type OutputFile, type Writer } from './output/writer.js'
 import { sortProblems } from './problems.js'
 import { createRenderer, TemplateError } from './render/render.js'
@@ -128,7 +128,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const cssParts = await Promise.all(publicFiles.filter((f) => f.path.endsWith('.css') && 'copyFrom' in f).map((f) => readFile((f as { copyFrom: string }).copyFrom)))
   const assetVersion = shortHash(katex.css, ...cssParts, require('katex/package.json').version as string)
   const renderer = createRenderer(templatesDir, site, assetVersion)
-  const files: OutputFile[] = [...katex.files, ...publicFiles, ...figureFiles]
+  const files: OutputFile[] = [...katex.files, ...(await fontAssets()), ...publicFiles, ...figureFiles]
   let pages = 0
   for (const route of site.routes) {
     try {

@@ -50,3 +50,19 @@ export async function listFolder(dir: string): Promise<OutputFile[]> {
   await walk(dir, '')
   return out
 }
+
+/** Variable fonts the stylesheet names, with Latin and Cyrillic coverage. */
+const fontPackages = ['@fontsource-variable/inter', '@fontsource-variable/source-serif-4']
+const fontFile = /-(latin|latin-ext|cyrillic|cyrillic-ext)-wght-(normal|italic)\.woff2$/
+
+/** The self-hosted text fonts, copied to `assets/fonts/` (woff2 only). */
+export async function fontAssets(): Promise<OutputFile[]> {
+  const files: OutputFile[] = []
+  for (const pkg of fontPackages) {
+    const dir = path.join(path.dirname(require.resolve(`${pkg}/package.json`)), 'files')
+    for (const name of (await readdir(dir)).sort()) {
+      if (fontFile.test(name)) files.push({ path: `assets/fonts/${name}`, copyFrom: path.join(dir, name) })
+    }
+  }
+  return files
+}
