@@ -166,8 +166,8 @@ export function outputPathOf(route: Route): string {
 
 function renderPaper(source: PaperSource, markdown: ReturnType<typeof createMarkdown>, budget: number, problems: Problem[]): Paper {
   const summary = markdown.renderBlock(source.body, source.path)
-  const takeaway = markdown.renderInline(source.takeaway, source.path, source.takeawayLine)
-  const title = markdown.renderInline(source.title, source.path, source.titleLine)
+  const takeaway = markdown.renderInline(source.takeaway, source.path, source.takeawayLine, source.takeawayColumn)
+  const title = markdown.renderInline(source.title, source.path, source.titleLine, source.titleColumn)
   problems.push(...summary.problems, ...takeaway.problems, ...title.problems)
   if (summary.words > budget) {
     const firstLine = source.body.split('\n').findIndex((l) => l.trim() !== '') + 1

@@ -50,8 +50,9 @@ export interface PaperSource {
   /** Path for messages. */
   path: string
   title: string
-  /** Line of the `title` key. */
+  /** Line and column where the title's text starts. */
   titleLine: number
+  titleColumn: number
   authors: string[]
   year: number
   /** Publication day of the card, kept as written: `YYYY-MM-DD`. */
@@ -63,8 +64,9 @@ export interface PaperSource {
   tags: string[]
   /** Inline Markdown. */
   takeaway: string
-  /** Line of the `takeaway` key, for messages about it. */
+  /** Line and column where the takeaway's text starts, for messages about it. */
   takeawayLine: number
+  takeawayColumn: number
   figure?: FigureSource
   draft: boolean
   /** Markdown body, padded with blank lines so that its positions are real file lines. */

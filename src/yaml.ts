@@ -60,7 +60,7 @@ export function parseYaml(text: string): ParsedYaml {
         const keyNode = pair.key as YamlNode
         best = at(counter, keyNode.range?.[0] ?? 0)
         node = pair.value
-        if (!key && node && isScalar(node)) best = at(counter, node.range?.[0] ?? 0)
+        if (!key && node && typeof node === 'object' && 'range' in node) best = at(counter, (node as YamlNode).range?.[0] ?? 0)
       } else if (isSeq(node)) {
         const item = node.items[Number(part)]
         if (!item) return best

@@ -183,14 +183,14 @@ function parsePaper(text: string, month: string, slug: string, abs: string, show
     absPath: abs,
     path: shown,
     title: data.title,
-    titleLine: placeOf('title').line,
+    ...textStart('title', placeOf('title'), text),
     authors: data.authors,
     year: data.year,
     date: data.date,
     links,
     tags: [...new Set((data.tags ?? []).map((t) => t.toLowerCase()))],
     takeaway: data.takeaway,
-    takeawayLine: placeOf('takeaway').line,
+    ...textStart('takeaway', placeOf('takeaway'), text),
     draft: data.draft ?? false,
     body,
     raw: text
@@ -210,6 +210,13 @@ function parseMonth(text: string, month: string, abs: string, shown: string, pro
   if (data.title) source.title = data.title
   if (data.summary) source.summary = data.summary
   return source
+}
+
+/** Where a scalar's text starts: after its opening quote, if it has one. */
+function textStart<K extends string>(key: K, place: { line: number; column: number }, text: string) {
+  const lineText = text.split('\n')[place.line - 1] ?? ''
+  const quoted = lineText[place.column - 1] === '"' || lineText[place.column - 1] === "'"
+  return { [`${key}Line`]: place.line, [`${key}Column`]: place.column + (quoted ? 1 : 0) } as Record<`${K}Line` | `${K}Column`, number>
 }
 
 function problem(file: string, line: number, column: number, message: string, ruleId: string, severity: Problem['severity'] = 'error'): Problem {

@@ -43,9 +43,10 @@ export interface Markdown {
   /**
    * Render one line of inline Markdown (a takeaway), without the wrapping paragraph.
    *
-   * @param line the line in `path` the text came from, for messages
+   * @param line the line in `path` the text starts on, for messages
+   * @param column the column it starts at
    */
-  renderInline(source: string, path: string, line: number): Rendered
+  renderInline(source: string, path: string, line: number, column?: number): Rendered
 }
 
 /**
@@ -91,11 +92,12 @@ export function createMarkdown(options: Options = {}): Markdown {
 
   return {
     renderBlock: render,
-    renderInline(source, path, line) {
-      // Pad so that positions land on the right line; the takeaway sits after `takeaway: `.
+    renderInline(source, path, line, column = 1) {
+      // Pad so that positions land on the right line, then shift columns: the text is one line.
       const rendered = render('\n'.repeat(Math.max(0, line - 1)) + source.replace(/\n+/g, ' '), path)
       const html = rendered.html.trim().replace(/^<p>([\s\S]*)<\/p>$/, '$1')
-      return { ...rendered, html }
+      const problems = rendered.problems.map((p) => (p.line === line ? { ...p, column: p.column + column - 1 } : p))
+      return { ...rendered, html, problems }
     }
   }
 }

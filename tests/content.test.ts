@@ -1,0 +1,120 @@
+import { readdir, readFile, symlink } from 'node:fs/promises'
+import path from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { build } from '../src/build.js'
+import { loadContent } from '../src/content/load.js'
+import { paperFile, root, tempDir, writeContent } from './helpers/site.js'
+
+const invalidDir = path.join(root, 'tests', 'fixtures', 'invalid')
+const cases = JSON.parse(await readFile(path.join(invalidDir, 'cases.json'), 'utf8')) as Record<string, { ruleId: string; line: number; column: number }>
+let cleanups: Array<() => Promise<void>> = []
+afterEach(async () => {
+  await Promise.all(cleanups.map((c) => c()))
+  cleanups = []
+})
+
+async function contentWith(files: Record<string, string | Uint8Array>): Promise<string> {
+  const { dir, cleanup } = await tempDir()
+  cleanups.push(cleanup)
+  return writeContent(path.join(dir, 'content'), { 'site.yaml': 'title: Test\n', ...files })
+}
+
+describe('invalid fixtures: one problem each, at the right place', () => {
+  it('has an expectation for every fixture file', async () => {
+    const files = (await readdir(invalidDir)).filter((f) => f.endsWith('.md')).sort()
+    expect(files).toEqual(Object.keys(cases).sort())
+  })
+
+  for (const [name, expected] of Object.entries(cases)) {
+    it(`${name} → ${expected.ruleId} at ${expected.line}:${expected.column}`, async () => {
+      const bytes = await readFile(path.join(invalidDir, name))
+      const dir = await contentWith({ [`2021-01/${name.replace(/\.md$/, '')}.md`]: bytes })
+      const result = await build({ contentDir: dir, dryRun: true, cwd: path.dirname(dir) })
+      expect(result.ok).toBe(false)
+      const errors = result.problems.filter((p) => p.severity === 'error')
+      expect(errors.map((p) => ({ ruleId: p.ruleId, line: p.line, column: p.column }))).toContainEqual(expected)
+      for (const p of errors) expect(p.file).toBe(`content/2021-01/${name}`)
+    })
+  }
+})
+
+describe('loadContent', () => {
+  it('loads a valid paper with its fields as written', async () => {
+    const dir = await contentWith({ '2021-01/a-paper.md': paperFile({ date: '2021-01-31' }) })
+    const { papers, problems } = await loadContent(dir, { cwd: path.dirname(dir) })
+    expect(problems).toEqual([])
+    expect(papers).toHaveLength(1)
+    const paper = papers[0]!
+    expect(paper.slug).toBe('a-paper')
+    expect(paper.date).toBe('2021-01-31')
+    expect(paper.authors).toEqual(['Ada Lovelace', 'Alan Turing'])
+    expect(paper.links.paper).toBe('https://arxiv.org/abs/2007.10412')
+    // The body keeps its line numbers: the summary is on line 10 of the file.
+    expect(paper.body.split('\n')[9]).toBe('A summary with $a^2$ math.')
+  })
+
+  it('reports every problem of a build at once', async () => {
+    const dir = await contentWith({
+      '2021-01/one.md': paperFile({ date: '2021-02-01' }),
+      '2021-01/two.md': '---\ntitle: x\n---\nbody\n',
+      '2021-01/Bad_Name.md': paperFile()
+    })
+    const { problems } = await loadContent(dir, { cwd: path.dirname(dir) })
+    expect(problems.map((p) => p.ruleId).sort()).toEqual(['date-outside-month', 'invalid-slug', 'missing-authors', 'missing-takeaway', 'missing-year', 'missing-date'].sort())
+  })
+
+  it('suggests the nearest key for a typo', async () => {
+    const dir = await contentWith({ '2021-01/a.md': paperFile({ extra: 'venu: ICLR 2021' }) })
+    const { problems } = await loadContent(dir, { cwd: path.dirname(dir) })
+    expect(problems).toHaveLength(1)
+    expect(problems[0]!.message).toContain('did you mean `venue`?')
+  })
+
+  it('keeps dates as written, without a time-zone shift', async () => {
+    const dir = await contentWith({ '2021-01/a.md': paperFile({ date: '2021-01-01' }).replace('"2021-01-01"', '2021-01-01') })
+    const { papers, problems } = await loadContent(dir, { cwd: path.dirname(dir) })
+    expect(problems).toEqual([])
+    expect(papers[0]!.date).toBe('2021-01-01')
+  })
+
+  it('accepts CRLF line endings and a BOM with the same places', async () => {
+    const text = '\uFEFF' + paperFile().replace('year: 2020', 'year: soon').replace(/\n/g, '\r\n')
+    const dir = await contentWith({ '2021-01/a.md': text })
+    const { problems } = await loadContent(dir, { cwd: path.dirname(dir) })
+    expect(problems.map((p) => [p.ruleId, p.line, p.column])).toEqual([['invalid-year', 4, 7]])
+  })
+
+  it('never evaluates JavaScript front matter', async () => {
+    const marker = path.join(path.dirname(await contentWith({})), 'pwned')
+    const dir = await contentWith({ '2021-01/a.md': `---js\n{ title: (require('fs').writeFileSync(${JSON.stringify(marker)}, 'x'), 'T') }\n---\nBody\n` })
+    const { problems } = await loadContent(dir, { cwd: path.dirname(dir) })
+    expect(problems[0]!.ruleId).toBe('front-matter-language')
+    await expect(readFile(marker)).rejects.toThrow()
+  })
+
+  it('leaves drafts out unless asked', async () => {
+    const dir = await contentWith({ '2021-01/a.md': paperFile({ extra: 'draft: true' }) })
+    expect((await loadContent(dir)).papers).toHaveLength(0)
+    expect((await loadContent(dir, { drafts: true })).papers).toHaveLength(1)
+  })
+
+  it('refuses a symbolic link that leads out of the content folder', async () => {
+    const dir = await contentWith({ '2021-01/a.md': paperFile() })
+    const outside = path.join(path.dirname(dir), 'outside.md')
+    await writeContent(path.dirname(dir), { 'outside.md': paperFile() })
+    await symlink(outside, path.join(dir, '2021-01', 'b.md'))
+    const { problems, papers } = await loadContent(dir, { cwd: path.dirname(dir) })
+    expect(papers.map((p) => p.slug)).toEqual(['a'])
+    expect(problems.map((p) => [p.file, p.ruleId])).toEqual([['content/2021-01/b.md', 'symlink-outside-content']])
+  })
+
+  it('validates site.yaml with places and hints', async () => {
+    const dir = await contentWith({ 'site.yaml': 'title: T\nbaseUrl: /relative/\nlanguge: en\n' })
+    const { problems } = await loadContent(dir, { cwd: path.dirname(dir) })
+    expect(problems.map((p) => ({ file: p.file, line: p.line, ruleId: p.ruleId }))).toEqual([
+      { file: 'content/site.yaml', line: 2, ruleId: 'invalid-setting-base-url' },
+      { file: 'content/site.yaml', line: 3, ruleId: 'unknown-key' }
+    ])
+    expect(problems[1]!.message).toContain('did you mean `language`?')
+  })
+})
