@@ -5,7 +5,6 @@ import { fileURLToPath } from 'node:url'
 import { imageSize } from 'image-size'
 import { loadContent } from './content/load.js'
 import { createMarkdown } from './markdown/processor.js'
-import { stripInlineMath } from './markdown/tex-to-text.js'
 import { fontAssets, katexAssets, listFolder } from './output/assets.js'
 import { DiskWriter, MemoryWriter, OutputError, shortHash, type OutputFile, type Writer } from './output/writer.js'
 import { sortProblems } from './problems.js'
@@ -167,7 +166,7 @@ export function outputPathOf(route: Route): string {
 function renderPaper(source: PaperSource, markdown: ReturnType<typeof createMarkdown>, budget: number, problems: Problem[]): Paper {
   const summary = markdown.renderBlock(source.body, source.path)
   const takeaway = markdown.renderInline(source.takeaway, source.path, source.takeawayLine, source.takeawayColumn)
-  const title = markdown.renderInline(source.title, source.path, source.titleLine, source.titleColumn)
+  const title = markdown.renderTitle(source.title, source.path, source.titleLine, source.titleColumn)
   problems.push(...summary.problems, ...takeaway.problems, ...title.problems)
   if (summary.words > budget) {
     const firstLine = source.body.split('\n').findIndex((l) => l.trim() !== '') + 1
@@ -186,7 +185,7 @@ function renderPaper(source: PaperSource, markdown: ReturnType<typeof createMark
     summaryHtml: summary.html,
     takeawayHtml: takeaway.html,
     titleHtml: title.html,
-    titleText: stripInlineMath(source.title),
+    titleText: title.text,
     summaryText: summary.text,
     wordCount: summary.words
   }

@@ -12,6 +12,7 @@ import { rehypeKatexString } from './rehype-katex-string.js'
 import { rehypeSafeUrls } from './rehype-safe-urls.js'
 import { remarkReportHtml } from './remark-report-html.js'
 import { toPlainText } from './plain-text.js'
+import { stripInlineMath } from './tex-to-text.js'
 
 /** Options of {@link createMarkdown}. */
 export interface Options {
@@ -47,6 +48,13 @@ export interface Markdown {
    * @param column the column it starts at
    */
   renderInline(source: string, path: string, line: number, column?: number): Rendered
+  /**
+   * Render a title: plain text (never Markdown or HTML) with `$…$` math.
+   *
+   * @param line the line in `path` the title starts on
+   * @param column the column it starts at
+   */
+  renderTitle(source: string, path: string, line: number, column?: number): Rendered
 }
 
 /**
@@ -90,14 +98,37 @@ export function createMarkdown(options: Options = {}): Markdown {
     return { html, text: text.text, words: text.words, displayMath: file.data.displayMath ?? [], problems }
   }
 
+  function renderInline(source: string, path: string, line: number, column = 1): Rendered {
+    // Pad so that positions land on the right line, then shift columns: the text is one line.
+    const rendered = render('\n'.repeat(Math.max(0, line - 1)) + source.replace(/\n+/g, ' '), path)
+    const html = rendered.html.trim().replace(/^<p>([\s\S]*)<\/p>$/, '$1')
+    const problems = rendered.problems.map((p) => (p.line === line ? { ...p, column: p.column + column - 1 } : p))
+    return { ...rendered, html, problems }
+  }
+
   return {
     renderBlock: render,
-    renderInline(source, path, line, column = 1) {
-      // Pad so that positions land on the right line, then shift columns: the text is one line.
-      const rendered = render('\n'.repeat(Math.max(0, line - 1)) + source.replace(/\n+/g, ' '), path)
-      const html = rendered.html.trim().replace(/^<p>([\s\S]*)<\/p>$/, '$1')
-      const problems = rendered.problems.map((p) => (p.line === line ? { ...p, column: p.column + column - 1 } : p))
-      return { ...rendered, html, problems }
+    renderInline,
+    renderTitle(source, path, line, column = 1) {
+      let html = ''
+      let offset = 0
+      const problems: Problem[] = []
+      for (const part of source.split(/(\$[^$]+\$)/)) {
+        if (part.startsWith('$') && part.endsWith('$') && part.length > 2) {
+          const math = renderInline(part, path, line, column + offset)
+          html += math.html
+          problems.push(...math.problems)
+        } else {
+          html += escapeHtml(part)
+        }
+        offset += part.length
+      }
+      const text = stripInlineMath(source)
+      return { html, text, words: text.split(/\s+/).filter(Boolean).length, displayMath: [], problems }
     }
   }
+}
+
+function escapeHtml(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
 }

@@ -1,0 +1,251 @@
+import { execFile } from 'node:child_process'
+import { readdir, readFile, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import { promisify } from 'node:util'
+import katex from 'katex'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { build, buildToMemory } from '../src/build.js'
+import { page, urlsOf } from './helpers/html.js'
+import { paperFile, root, tempDir, writeContent } from './helpers/site.js'
+
+const run = promisify(execFile)
+const bin = path.join(root, 'bin', 'collage.js')
+
+describe('the bundled January 2021 digest', () => {
+  let output: Map<string, Uint8Array>
+  const get = (p: string): string => Buffer.from(output.get(p) ?? '').toString('utf8')
+
+  beforeAll(async () => {
+    const result = await buildToMemory({ contentDir: path.join(root, 'content'), cwd: root })
+    expect(result.problems.filter((p) => p.severity === 'error')).toEqual([])
+    expect(result.ok).toBe(true)
+    output = result.output
+  })
+
+  it('writes every page of the URL contract', () => {
+    const pages = [...output.keys()].filter((p) => p.endsWith('.html')).sort()
+    expect(pages).toEqual([
+      '2021/01/attentive-neural-processes/index.html',
+      '2021/01/face-patch-disentanglement/index.html',
+      '2021/01/index.html',
+      '2021/01/randomized-autodiff/index.html',
+      '2021/01/spectral-bias/index.html',
+      '404.html',
+      'archive/index.html',
+      'index.html'
+    ])
+  })
+
+  it('shows the month\'s cards in date order, with intro and closing words', () => {
+    const month = page(get('2021/01/index.html'))
+    expect(month.all('article.collage-card').map((a) => a.properties.id)).toEqual(['face-patch-disentanglement', 'randomized-autodiff', 'spectral-bias', 'attentive-neural-processes'])
+    expect(month.text('.month-intro')).toMatch(/\w+/)
+    expect(month.text('.month-outro')).toContain('#mlcollage')
+    expect(month.text('h1')).toBe('January 2021')
+  })
+
+  it('renders each card from the same partial on home, month and paper pages', () => {
+    const cardOf = (file: string, id: string) => {
+      const card = page(get(file)).one(`article.collage-card#${id}`)
+      expect(card, `${id} on ${file}`).toBeDefined()
+      return card!
+    }
+    for (const id of ['randomized-autodiff', 'spectral-bias']) {
+      const onMonth = cardOf('2021/01/index.html', id)
+      const onHome = cardOf('index.html', id)
+      const onPaper = cardOf(`2021/01/${id}/index.html`, id)
+      for (const card of [onMonth, onHome, onPaper]) {
+        expect(page(get('2021/01/index.html')).all(`#${id} .card-takeaway`)).toHaveLength(1)
+        expect(card.properties.className).toContain('collage-card')
+      }
+    }
+  })
+
+  it('renders math at build time with HTML and MathML, and ships no JavaScript', () => {
+    const html = get('2021/01/attentive-neural-processes/index.html')
+    expect(html).toContain('class="katex-display"')
+    expect(html).toContain('<math xmlns="http://www.w3.org/1998/Math/MathML">')
+    expect(html).not.toContain('$$')
+    for (const file of output.keys()) expect(file.endsWith('.js')).toBe(false)
+    for (const [file, bytes] of output) if (file.endsWith('.html')) expect(Buffer.from(bytes).toString()).not.toContain('<script')
+  })
+
+  it('ships KaTeX\'s CSS and only its woff2 fonts, from the version that rendered the math', async () => {
+    const fonts = [...output.keys()].filter((p) => p.startsWith('assets/katex/fonts/'))
+    expect(fonts.length).toBeGreaterThan(10)
+    expect(fonts.every((f) => f.endsWith('.woff2'))).toBe(true)
+    const css = get('assets/katex/katex.min.css')
+    expect(css).not.toMatch(/\.woff\)|\.ttf\)/)
+    const shipped = await readFile(path.join(root, 'node_modules', 'katex', 'dist', 'katex.min.css'), 'utf8')
+    expect(css.slice(0, 60)).toBe(shipped.slice(0, 60))
+    for (const url of css.match(/url\(([^)]+)\)/g) ?? []) expect(output.has(`assets/katex/${url.slice(4, -1)}`), url).toBe(true)
+    expect(katex.version.startsWith('0.16')).toBe(true)
+  })
+
+  it('gives a paper page full details and a permanent link', () => {
+    const p = page(get('2021/01/randomized-autodiff/index.html'))
+    expect(p.text('title')).toBe('Randomized Automatic Differentiation · ML Collage')
+    expect(p.text('.details-list')).toContain('Deniz Oktay, Nick McGreivy, Joshua Aduol, Alex Beatson, and Ryan P. Adams')
+    expect(p.text('.details-list')).toContain('ICLR 2021')
+    expect(p.one('link[rel=canonical]')!.properties.href).toBe('https://example.org/2021/01/randomized-autodiff/')
+    expect(p.all('.card-links a').map((a) => a.properties.href)).toEqual([
+      'https://arxiv.org/abs/2007.10412',
+      'https://github.com/PrincetonLIPS/RandomizedAutomaticDifferentiation',
+      'https://openreview.net/forum?id=xpx9zj7CUlY'
+    ])
+  })
+
+  it('links every month from the home page and the archive', () => {
+    expect(urlsOf(get('index.html'))).toContain('/2021/01/')
+    const archive = urlsOf(get('archive/index.html'))
+    for (const slug of ['face-patch-disentanglement', 'randomized-autodiff', 'spectral-bias', 'attentive-neural-processes']) expect(archive).toContain(`/2021/01/${slug}/`)
+  })
+
+  it('resolves every internal link to a file of the site', () => {
+    for (const [file, bytes] of output) {
+      if (!file.endsWith('.html')) continue
+      for (const url of urlsOf(bytes)) {
+        if (/^[a-z]+:/.test(url) || url.startsWith('#')) continue
+        const target = url.split(/[?#]/)[0]!.replace(/^\//, '')
+        const exists = output.has(target) || output.has(`${target}index.html`)
+        expect(exists, `${file} → ${url}`).toBe(true)
+      }
+    }
+  })
+})
+
+describe('templates', () => {
+  it('escape every value from content', async () => {
+    const { dir, cleanup } = await tempDir()
+    try {
+      const content = await writeContent(path.join(dir, 'content'), {
+        'site.yaml': 'title: "<b>Site</b>"\n',
+        '2021-01/a.md': paperFile({ title: '<script>alert(1)</script> & "q"' }).replace('A B', 'x').replace('[Ada Lovelace, Alan Turing]', '["<img src=x onerror=alert(1)>"]')
+      })
+      const result = await buildToMemory({ contentDir: content, cwd: dir })
+      expect(result.ok).toBe(true)
+      for (const [file, bytes] of result.output) {
+        if (!file.endsWith('.html')) continue
+        const html = Buffer.from(bytes).toString()
+        expect(html, file).not.toMatch(/<script|<img src=x|<b>Site/)
+      }
+      const paper = Buffer.from(result.output.get('2021/01/a/index.html')!).toString()
+      expect(paper).toContain('&lt;img src=x onerror=alert(1)&gt;')
+      expect(page(paper).text('h1')).toBe('<script>alert(1)</script> & "q"')
+    } finally {
+      await cleanup()
+    }
+  })
+})
+
+describe('base URL with a path prefix', () => {
+  it('keeps every internal link and asset under the prefix', async () => {
+    const result = await buildToMemory({ contentDir: path.join(root, 'content'), cwd: root, baseUrl: 'https://example.org/digest/' })
+    expect(result.ok).toBe(true)
+    let checked = 0
+    for (const [file, bytes] of result.output) {
+      if (!file.endsWith('.html')) continue
+      for (const url of urlsOf(bytes)) {
+        if (url.startsWith('#')) continue
+        if (url.startsWith('https://example.org')) {
+          expect(url, file).toMatch(/^https:\/\/example\.org\/digest\//)
+        } else if (!/^[a-z]+:/.test(url)) {
+          expect(url, file).toMatch(/^\/digest\//)
+          checked++
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(50)
+  })
+})
+
+describe('collage build (CLI)', () => {
+  let dir: string
+  let cleanup: () => Promise<void>
+  beforeAll(async () => {
+    ;({ dir, cleanup } = await tempDir())
+  })
+  afterAll(async () => cleanup())
+
+  const cli = async (args: string[]) => {
+    try {
+      const { stdout, stderr } = await run(process.execPath, [bin, ...args], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } })
+      return { code: 0, stdout, stderr }
+    } catch (error) {
+      const e = error as { code: number; stdout: string; stderr: string }
+      return { code: e.code, stdout: e.stdout, stderr: e.stderr }
+    }
+  }
+
+  it('builds, then on a broken file reports every problem and leaves the previous site untouched', async () => {
+    await writeContent(path.join(dir, 'content'), { 'site.yaml': 'title: T\n', '2021-01/good.md': paperFile(), '2021-01/index.md': '---\nsummary: s\n---\nIntro.\n' })
+    const ok = await cli(['build'])
+    expect(ok.code).toBe(0)
+    expect(ok.stdout).toMatch(/Built 5 pages \(\d+ files\) into dist in \d+/)
+    const before = await snapshot(path.join(dir, 'dist'))
+    expect(before.get('2021/01/good/index.html')).toContain('A Paper')
+
+    await writeContent(path.join(dir, 'content'), {
+      '2021-01/good.md': paperFile().replace('year: 2020', 'year: "twenty"'),
+      '2021-01/other.md': paperFile({ body: 'Broken $\\frac{$ math.' })
+    })
+    const failed = await cli(['build'])
+    expect(failed.code).toBe(1)
+    const lines = failed.stderr.trim().split('\n')
+    expect(lines).toContain('content/2021-01/good.md:4:7: `year`: must be a year such as 2021 (invalid-year)')
+    expect(lines).toContain("content/2021-01/other.md:10:8: Cannot render math: Unexpected end of input in a macro argument, expected '}' (math-error)")
+    expect(lines.at(-1)).toBe('Build failed: 2 errors; dist was left as it was.')
+    expect(await snapshot(path.join(dir, 'dist'))).toEqual(before)
+  })
+
+  it('exits 2 on wrong usage', async () => {
+    expect((await cli(['build', '--base-url', 'not a url'])).code).toBe(2)
+    expect((await cli(['build', '--nope'])).code).toBe(2)
+    expect((await cli(['frobnicate'])).code).toBe(2)
+  })
+
+  it('refuses an output folder that is the working folder or the content folder', async () => {
+    for (const out of ['.', 'content']) {
+      const result = await cli(['build', '--out', out])
+      expect(result.code).toBe(1)
+      expect(result.stderr).toContain('(unsafe-output)')
+    }
+  })
+
+  it('removes files of an earlier build that the new one does not make', async () => {
+    await writeContent(path.join(dir, 'content'), { '2021-01/good.md': paperFile(), '2021-01/other.md': paperFile() })
+    expect((await cli(['build'])).code).toBe(0)
+    expect((await snapshot(path.join(dir, 'dist'))).has('2021/01/other/index.html')).toBe(true)
+    await writeFile(path.join(dir, 'content', '2021-01', 'other.md'), paperFile({ extra: 'draft: true' }))
+    expect((await cli(['build'])).code).toBe(0)
+    expect((await snapshot(path.join(dir, 'dist'))).has('2021/01/other/index.html')).toBe(false)
+  })
+})
+
+describe('build()', () => {
+  it('writes nothing in a dry run and reports the problems', async () => {
+    const { dir, cleanup } = await tempDir()
+    try {
+      const content = await writeContent(path.join(dir, 'content'), { '2021-01/a.md': paperFile({ date: '2021-02-02' }) })
+      const result = await build({ contentDir: content, cwd: dir, dryRun: true })
+      expect(result.ok).toBe(false)
+      expect(result.problems.map((p) => `${p.file}:${p.line}:${p.column} ${p.ruleId}`)).toEqual(['content/2021-01/a.md:5:7 date-outside-month'])
+      expect(await readdir(dir)).toEqual(['content'])
+    } finally {
+      await cleanup()
+    }
+  })
+})
+
+async function snapshot(dir: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>()
+  const walk = async (abs: string, rel: string) => {
+    for (const e of await readdir(abs, { withFileTypes: true })) {
+      const childRel = rel ? `${rel}/${e.name}` : e.name
+      if (e.isDirectory()) await walk(path.join(abs, e.name), childRel)
+      else out.set(childRel, await readFile(path.join(abs, e.name), 'utf8'))
+    }
+  }
+  await walk(dir, '')
+  return out
+}

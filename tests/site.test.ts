@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest'
+import { resolveConfig } from '../src/config.js'
+import { buildSite } from '../src/site/graph.js'
+import type { Month, Paper } from '../src/types.js'
+
+const config = resolveConfig({ baseUrl: 'https://example.org/digest' })
+
+function month(key: string): Month {
+  return { key, path: `content/${key}/index.md`, intro: '', outro: '', outroLine: 1, raw: '', introHtml: '', outroHtml: '', summaryText: '' }
+}
+
+function paper(month: string, slug: string, date: string, tags: string[] = []): Paper {
+  return {
+    slug, month, absPath: `/c/${month}/${slug}.md`, path: `content/${month}/${slug}.md`, title: slug, titleLine: 2, titleColumn: 8,
+    authors: ['A B'], year: 2020, date, links: {}, tags, takeaway: '', takeawayLine: 1, takeawayColumn: 1, draft: false, body: '', raw: '',
+    summaryHtml: '', takeawayHtml: '', titleText: slug, titleHtml: slug, summaryText: '', wordCount: 0
+  }
+}
+
+describe('buildSite', () => {
+  const months = [month('2021-02'), month('2021-01')]
+  const papers = [paper('2021-02', 'c', '2021-02-01', ['x']), paper('2021-01', 'b', '2021-01-18', ['x', 'y']), paper('2021-01', 'a', '2021-01-04', ['y'])]
+
+  it('orders months oldest first and papers by date, whatever the input order', () => {
+    const { site, problems } = buildSite(config, months, papers)
+    expect(problems).toEqual([])
+    expect(site.months.map((m) => m.key)).toEqual(['2021-01', '2021-02'])
+    expect(site.months[0]!.papers.map((p) => p.paper.slug)).toEqual(['a', 'b'])
+    expect(site.papers.map((p) => p.paper.slug)).toEqual(['a', 'b', 'c'])
+    const reversed = buildSite(config, [...months].reverse(), [...papers].reverse()).site
+    expect(reversed.papers.map((p) => p.route)).toEqual(site.papers.map((p) => p.route))
+  })
+
+  it('links previous and next months and papers', () => {
+    const { site } = buildSite(config, months, papers)
+    const [jan, feb] = site.months
+    expect(jan!.previous).toBeUndefined()
+    expect(jan!.next).toBe(feb)
+    expect(feb!.previous).toBe(jan)
+    expect(site.papers[1]!.previous!.paper.slug).toBe('a')
+    expect(site.papers[1]!.next!.paper.slug).toBe('c')
+    expect(site.latest).toBe(feb)
+  })
+
+  it('gives every page its route and week', () => {
+    const { site } = buildSite(config, months, papers)
+    expect(site.routes.map((r) => r.path)).toEqual(['/', '/archive/', '/404.html', '/2021/01/', '/2021/02/', '/2021/01/a/', '/2021/01/b/', '/2021/02/c/'])
+    expect(site.papers.map((p) => p.week)).toEqual([1, 3, 1])
+    expect(site.months[0]!.title).toBe('January 2021')
+  })
+
+  it('groups papers by tag', () => {
+    const { site } = buildSite(config, months, papers)
+    expect(site.tags.map((t) => [t.name, t.papers.map((p) => p.paper.slug)])).toEqual([
+      ['x', ['b', 'c']],
+      ['y', ['a', 'b']]
+    ])
+  })
+
+  it('refuses a slug that collides with a page of the month', () => {
+    const { problems } = buildSite(config, months, [paper('2021-01', 'slides', '2021-01-04')])
+    expect(problems.map((p) => [p.file, p.ruleId])).toEqual([['content/2021-01/slides.md', 'reserved-slug']])
+  })
+})
+
+describe('resolveConfig', () => {
+  it('keeps the base path of the base URL', () => {
+    expect(config.baseUrl).toBe('https://example.org/digest/')
+    expect(config.basePath).toBe('/digest/')
+    expect(resolveConfig({}).basePath).toBe('/')
+  })
+})
