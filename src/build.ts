@@ -135,7 +135,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       pages++
     } catch (error) {
       if (!(error instanceof TemplateError)) throw error
-      problems.push({ file: path.relative(cwd, path.join(templatesDir, error.template)) || error.template, line: 1, column: 1, message: `While rendering ${error.page}: ${error.message.split('\n')[0]}`, ruleId: 'template-error', severity: 'error' })
+      problems.push({ file: path.relative(cwd, path.join(templatesDir, error.template)) || error.template, line: error.line, column: 1, message: `While rendering ${error.page}: ${error.message.split('\n')[0]}`, ruleId: 'template-error', severity: 'error' })
     }
   }
   if (problems.some((p) => p.severity === 'error')) return finish(problems, false, 0, 0, site)

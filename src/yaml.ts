@@ -84,10 +84,24 @@ function firstLine(message: string): string {
   return (message.split('\n')[0] ?? message).replace(/ at line \d+, column \d+:?$/, '')
 }
 
-/** Explicit tags (`!!js/function`, `!foo`) have no place in content: report them. */
+/** Keys that would reach an object's prototype in careless code. */
+const reservedKeys = new Set(['__proto__', 'constructor', 'prototype'])
+
+/**
+ * Explicit tags (`!!js/function`, `!foo`) have no place in content, and neither have keys such as
+ * `__proto__`: report both.
+ */
 function walkForTags(node: unknown, counter: LineCounter, errors: ParsedYaml['errors']): void {
   if (!node || typeof node !== 'object') return
   const n = node as YamlNode & { tag?: string }
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      if (isScalar(pair.key) && reservedKeys.has(String(pair.key.value))) {
+        const pos = at(counter, (pair.key as YamlNode).range?.[0] ?? 0)
+        errors.push({ ...pos, message: `Key \`${String(pair.key.value)}\` is reserved`, ruleId: 'reserved-key' })
+      }
+    }
+  }
   if (n.tag && !/^tag:yaml\.org,2002:(str|int|float|bool|null|seq|map)$/.test(n.tag)) {
     const pos = at(counter, n.range?.[0] ?? 0)
     errors.push({ ...pos, message: `YAML tag \`${n.tag}\` is not allowed`, ruleId: 'yaml-tag' })

@@ -30,6 +30,8 @@ const monthFolder = /^(\d{4})-(0[1-9]|1[0-2])$/
 /** A slug is lower-case ASCII words joined by single dashes: safe in every file system and URL. */
 export const slugPattern = /^[a-z0-9]+(?:-[a-z0-9]+)*$/
 const maxSlugLength = 80
+/** Names Windows refuses as files, whatever the extension. */
+const windowsReserved = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])$/
 /** Largest Markdown file accepted, in bytes. */
 export const maxFileBytes = 512 * 1024
 
@@ -81,6 +83,10 @@ export async function loadContent(contentDir: string, options: LoadOptions = {})
         continue
       }
       const slug = f.name.slice(0, -3)
+      if (windowsReserved.test(slug)) {
+        problems.push(problem(shown, 1, 1, `File name \`${f.name}\` is a reserved device name on Windows; rename the file`, 'invalid-slug'))
+        continue
+      }
       if (!slugPattern.test(slug) || slug.length > maxSlugLength) {
         problems.push(problem(shown, 1, 1, `File name \`${f.name}\` is not a valid slug: use lower-case letters, digits and single dashes, at most ${maxSlugLength} characters`, 'invalid-slug'))
         continue

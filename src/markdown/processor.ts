@@ -10,6 +10,7 @@ import { VFile } from 'vfile'
 import type { Problem } from '../types.js'
 import { rehypeKatexString } from './rehype-katex-string.js'
 import { rehypeSafeUrls } from './rehype-safe-urls.js'
+import { remarkMathGuard } from './remark-math-guard.js'
 import { remarkReportHtml } from './remark-report-html.js'
 import { toPlainText } from './plain-text.js'
 import { stripInlineMath } from './tex-to-text.js'
@@ -73,6 +74,8 @@ export function createMarkdown(options: Options = {}): Markdown {
     .use(remarkGfm)
     // `$…$` and `$$…$$`; single dollars only as math when closed on the same line.
     .use(remarkMath)
+    // Dollar amounts back to prose; unclosed fences reported at their opening line.
+    .use(remarkMathGuard)
     .use(remarkReportHtml)
     // mdast → hast; raw HTML from Markdown is dropped here (no `allowDangerousHtml`).
     .use(remarkRehype)

@@ -1,3 +1,4 @@
+import path from 'node:path'
 import { Eta } from 'eta'
 import type { Config } from '../config.js'
 import type { Route, Site, SiteMonth, SitePaper } from '../site/graph.js'
@@ -21,12 +22,13 @@ export interface PageData {
   assetVersion: string
 }
 
-/** A template problem, naming the template. */
+/** A template problem, naming the template and, where known, the line. */
 export class TemplateError extends Error {
   constructor(
     readonly template: string,
     readonly page: string,
-    message: string
+    message: string,
+    readonly line = 1
   ) {
     super(message)
     this.name = 'TemplateError'
@@ -55,7 +57,19 @@ const templateOf: Record<Route['kind'], string> = {
  * @param assetVersion short hash of the stylesheets
  */
 export function createRenderer(templatesDir: string, site: Site, assetVersion: string): Renderer {
-  const eta = new Eta({ views: templatesDir, autoEscape: true, autoTrim: false, cache: true, varName: 'it', useWith: false })
+  const eta = new Eta({
+    views: templatesDir,
+    autoEscape: true,
+    autoTrim: false,
+    cache: true,
+    varName: 'it',
+    useWith: false,
+    // Line numbers in runtime errors, so a broken template names its line.
+    debug: true,
+    // Every interpolation goes through this: printing `undefined` or `null` is a template bug.
+    autoFilter: true,
+    filterFunction: strictValue
+  })
   const h = createHelpers(site.config)
   const months = new Map(site.months.map((m) => [m.key, m]))
   const papers = new Map(site.papers.map((p) => [`${p.paper.month}/${p.paper.slug}`, p]))
@@ -86,7 +100,7 @@ export function createRenderer(templatesDir: string, site: Site, assetVersion: s
       try {
         return eta.render(`./${name}`, data)
       } catch (error) {
-        throw new TemplateError(`${name}.eta`, route.path, String((error as Error).message ?? error))
+        throw toTemplateError(error, `${name}.eta`, route.path, templatesDir)
       }
     }
   }
@@ -108,4 +122,21 @@ export function relatedPapers(paper: SitePaper, all: readonly SitePaper[], limit
     .sort((a, b) => b.shared - a.shared || (a.p.paper.date < b.p.paper.date ? 1 : -1))
     .slice(0, limit)
     .map((x) => x.p)
+}
+
+function strictValue(value: unknown): string {
+  if (value === undefined || value === null) throw new Error(`A template printed ${String(value)}: a variable is missing`)
+  return String(value)
+}
+
+/** Find the template file and line in an Eta error (`/abs/path.eta:12` on its first line). */
+function toTemplateError(error: unknown, fallback: string, page: string, templatesDir: string): TemplateError {
+  const message = String((error as Error).message ?? error)
+  const where = /^(.*\.eta):(\d+)$/m.exec(message)
+  const reason = message.split('\n').filter((l) => l.trim() !== '').at(-1) ?? message
+  if (where) {
+    const file = path.relative(templatesDir, where[1]!) || fallback
+    return new TemplateError(file, page, reason, Number(where[2]))
+  }
+  return new TemplateError(fallback, page, reason)
 }
