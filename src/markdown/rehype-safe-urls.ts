@@ -21,11 +21,10 @@ const urlProperties = ['href', 'src', 'cite', 'action', 'formAction', 'poster', 
 export function isSafeUrl(value: string, protocols: readonly string[] = ['http', 'https', 'mailto']): boolean {
   // eslint-disable-next-line no-control-regex
   const cleaned = value.replace(/[\u0000-\u0020\u007f-\u009f]/g, '')
-  const colon = cleaned.indexOf(':')
-  if (colon === -1) return true
-  const end = cleaned.search(/[/?#]/)
-  if (end !== -1 && end < colon) return true
-  return protocols.includes(cleaned.slice(0, colon).toLowerCase())
+  // Only a well-formed scheme makes a URL absolute; anything else is resolved as a relative path.
+  const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(cleaned)
+  if (!scheme) return true
+  return protocols.includes(scheme[1]!.toLowerCase())
 }
 
 /**
