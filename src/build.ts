@@ -9,7 +9,10 @@ import { fontAssets, katexAssets, listFolder } from './output/assets.js'
 import { DiskWriter, MemoryWriter, OutputError, shortHash, type OutputFile, type Writer } from './output/writer.js'
 import { sortProblems } from './problems.js'
 import { createRenderer, TemplateError } from './render/render.js'
+import { renderFeeds } from './site/feeds.js'
 import { buildSite, type Route, type Site } from './site/graph.js'
+import { closeSearch, renderSearchIndex, type IndexPage } from './site/search-index.js'
+import { renderSitemap } from './site/sitemap.js'
 import type { Figure, Month, MonthSource, Paper, PaperSource, Problem } from './types.js'
 
 /** Options of {@link build}. */
@@ -32,6 +35,8 @@ export interface BuildOptions {
   writer?: Writer
   /** Validate only: render everything, write nothing. Default: false. */
   dryRun?: boolean
+  /** Build the search index. Default: true (false in a dry run). */
+  search?: boolean
 }
 
 /** What a build did. */
@@ -129,9 +134,12 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const renderer = createRenderer(templatesDir, site, assetVersion)
   const files: OutputFile[] = [...katex.files, ...(await fontAssets()), ...publicFiles, ...figureFiles]
   let pages = 0
+  const indexed: IndexPage[] = []
   for (const route of site.routes) {
     try {
-      files.push({ path: outputPathOf(route), data: renderer.renderRoute(route) })
+      const html = renderer.renderRoute(route)
+      files.push({ path: outputPathOf(route), data: html })
+      if (route.kind === 'month' || route.kind === 'paper') indexed.push({ url: config.basePath + route.path.slice(1), html })
       pages++
     } catch (error) {
       if (!(error instanceof TemplateError)) throw error
@@ -139,6 +147,16 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     }
   }
   if (problems.some((p) => p.severity === 'error')) return finish(problems, false, 0, 0, site)
+  files.push(...renderFeeds(site), ...(await renderSitemap(site)))
+  if (options.search ?? !options.dryRun) {
+    try {
+      const search = await renderSearchIndex(indexed, config.language)
+      files.push(...search.files)
+      for (const e of search.errors) problems.push({ file: '(search index)', line: 1, column: 1, message: e, ruleId: 'search-index', severity: 'warning' })
+    } finally {
+      await closeSearch()
+    }
+  }
   if (!options.dryRun && writer) {
     try {
       await writer.writeSite(files)
@@ -232,6 +250,19 @@ async function resolveFigure(source: PaperSource, realContent: string, problems:
     out.height = size.height
   }
   return { figure: out, abs: real }
+}
+
+/**
+ * The folders a build reads, resolved as {@link build} does: the content folder, and the templates
+ * and public folders (the site's own when it has them, else the ones that ship with collage).
+ */
+export async function sourceFolders(options: Pick<BuildOptions, 'cwd' | 'contentDir' | 'templatesDir' | 'publicDir'> = {}): Promise<{ contentDir: string; templatesDir: string; publicDir: string }> {
+  const cwd = options.cwd ?? process.cwd()
+  return {
+    contentDir: path.resolve(cwd, options.contentDir ?? 'content'),
+    templatesDir: await pickFolder(cwd, options.templatesDir, 'templates'),
+    publicDir: await pickFolder(cwd, options.publicDir, 'public')
+  }
 }
 
 async function pickFolder(cwd: string, given: string | undefined, name: string): Promise<string> {

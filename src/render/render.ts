@@ -1,7 +1,8 @@
 import path from 'node:path'
 import { Eta } from 'eta'
 import type { Config } from '../config.js'
-import type { Route, Site, SiteMonth, SitePaper } from '../site/graph.js'
+import type { Route, Site, SiteAuthor, SiteMonth, SitePaper, SiteTag } from '../site/graph.js'
+import { citationMeta, paperJsonLd, readingMinutes, toBibtex } from './citation.js'
 import { createHelpers, type Helpers } from './helpers.js'
 
 /** Data every page template gets as `it`. */
@@ -16,8 +17,14 @@ export interface PageData {
   description: string
   month?: SiteMonth
   paper?: SitePaper
+  tag?: SiteTag
+  author?: SiteAuthor
   /** Papers sharing tags with `paper`, most shared first. */
   related?: SitePaper[]
+  /** For a paper page: BibTeX, Highwire meta tags, JSON-LD (already safe for `<script>`). */
+  citation?: { bibtex: string; meta: Array<{ name: string; content: string }>; jsonLd: string }
+  /** For a paper page: minutes to read the card. */
+  readingMinutes?: number
   /** Version of the assets, appended to their URLs so a new build is never served stale CSS. */
   assetVersion: string
 }
@@ -46,7 +53,12 @@ const templateOf: Record<Route['kind'], string> = {
   archive: 'archive',
   month: 'month',
   paper: 'paper',
-  'not-found': '404'
+  'not-found': '404',
+  search: 'search',
+  tags: 'tags',
+  tag: 'tag',
+  authors: 'authors',
+  author: 'author'
 }
 
 /**
@@ -73,6 +85,8 @@ export function createRenderer(templatesDir: string, site: Site, assetVersion: s
   const h = createHelpers(site.config)
   const months = new Map(site.months.map((m) => [m.key, m]))
   const papers = new Map(site.papers.map((p) => [`${p.paper.month}/${p.paper.slug}`, p]))
+  const tags = new Map(site.tags.map((t) => [t.name, t]))
+  const authors = new Map(site.authors.map((a) => [a.slug, a]))
 
   return {
     renderRoute(route) {
@@ -89,10 +103,28 @@ export function createRenderer(templatesDir: string, site: Site, assetVersion: s
         data.title = `${paper.paper.titleText} · ${site.config.title}`
         data.description = paper.paper.summaryText.length > 200 ? paper.paper.summaryText.slice(0, 197).replace(/\s+\S*$/, '') + '…' : paper.paper.summaryText
         data.related = relatedPapers(paper, site.papers)
+        data.citation = { bibtex: toBibtex(paper), meta: citationMeta(paper, site.config), jsonLd: paperJsonLd(paper, site.config) }
+        data.readingMinutes = readingMinutes(paper.paper.wordCount)
       } else if (route.kind === 'home' && site.latest) {
         data.month = site.latest
       } else if (route.kind === 'archive') {
         data.title = `Archive · ${site.config.title}`
+      } else if (route.kind === 'tag') {
+        const tag = tags.get(route.key ?? '')!
+        data.tag = tag
+        data.title = `#${tag.name} · ${site.config.title}`
+        data.description = `${tag.papers.length} paper${tag.papers.length === 1 ? '' : 's'} tagged ${tag.name}`
+      } else if (route.kind === 'author') {
+        const author = authors.get(route.key ?? '')!
+        data.author = author
+        data.title = `${author.name} · ${site.config.title}`
+        data.description = `Papers by ${author.name} in ${site.config.title}`
+      } else if (route.kind === 'tags') {
+        data.title = `Tags · ${site.config.title}`
+      } else if (route.kind === 'authors') {
+        data.title = `Authors · ${site.config.title}`
+      } else if (route.kind === 'search') {
+        data.title = `Search · ${site.config.title}`
       } else if (route.kind === 'not-found') {
         data.title = `Page not found · ${site.config.title}`
       }

@@ -1,3 +1,4 @@
+import slugify from '@sindresorhus/slugify'
 import type { Config } from '../config.js'
 import type { Month, Paper, Problem } from '../types.js'
 
@@ -35,11 +36,19 @@ export interface SiteTag {
   papers: SitePaper[]
 }
 
+/** An author and their papers across months. */
+export interface SiteAuthor {
+  name: string
+  slug: string
+  route: string
+  papers: SitePaper[]
+}
+
 /** One page of the site. */
 export interface Route {
   /** Path inside the site, such as `/2021/01/`; `/404.html` for the error page. */
   path: string
-  kind: 'home' | 'archive' | 'month' | 'paper' | 'not-found'
+  kind: 'home' | 'archive' | 'month' | 'paper' | 'not-found' | 'tags' | 'tag' | 'authors' | 'author' | 'search'
   /** The month or paper the page shows. */
   key?: string
   /** The file that produced the page, for messages. */
@@ -54,6 +63,8 @@ export interface Site {
   /** In month order, then date, then slug. */
   papers: SitePaper[]
   tags: SiteTag[]
+  /** Sorted by name. */
+  authors: SiteAuthor[]
   routes: Route[]
   latest?: SiteMonth
 }
@@ -113,11 +124,27 @@ export function buildSite(config: Config, months: readonly Month[], papers: read
   }
   const tags = [...tagMap.entries()].sort(([a], [b]) => compare(a, b)).map(([name, list]) => ({ name, route: `/tags/${encodeURIComponent(name)}/`, papers: list }))
 
+  const authorMap = new Map<string, SiteAuthor>()
+  for (const sp of sitePapers) {
+    for (const name of sp.paper.authors) {
+      const slug = authorSlug(name)
+      const author = authorMap.get(slug) ?? { name, slug, route: `/authors/${slug}/`, papers: [] }
+      author.papers.push(sp)
+      authorMap.set(slug, author)
+    }
+  }
+  const authors = [...authorMap.values()].sort((a, b) => compare(a.slug, b.slug))
+
   const routes: Route[] = [
     { path: '/', kind: 'home' },
     { path: '/archive/', kind: 'archive' },
-    { path: '/404.html', kind: 'not-found' }
+    { path: '/404.html', kind: 'not-found' },
+    { path: '/search/', kind: 'search' },
+    { path: '/tags/', kind: 'tags' },
+    { path: '/authors/', kind: 'authors' }
   ]
+  for (const t of tags) routes.push({ path: t.route, kind: 'tag', key: t.name })
+  for (const a of authors) routes.push({ path: a.route, kind: 'author', key: a.slug })
   for (const m of monthList) routes.push({ path: m.route, kind: 'month', key: m.key, ...(m.source.path ? { source: m.source.path } : {}) })
   for (const sp of sitePapers) routes.push({ path: sp.route, kind: 'paper', key: `${sp.paper.month}/${sp.paper.slug}`, source: sp.paper.path })
   const seen = new Map<string, Route>()
@@ -132,10 +159,24 @@ export function buildSite(config: Config, months: readonly Month[], papers: read
       seen.set(key, r)
     }
   }
-  const site: Site = { config, months: monthList, papers: sitePapers, tags, routes }
+  const site: Site = { config, months: monthList, papers: sitePapers, tags, authors, routes }
   const latest = [...monthList].reverse().find((m) => m.papers.length > 0) ?? monthList.at(-1)
   if (latest) site.latest = latest
   return { site, problems }
+}
+
+/**
+ * URL slug of an author's name: ASCII, transliterated (`Юрий` → `yurii`); a name with no letters
+ * that transliterate gets a stable hash instead of an empty slug.
+ *
+ * @param name the author's name as written
+ */
+export function authorSlug(name: string): string {
+  const slug = slugify(name, { decamelize: false })
+  if (slug !== '') return slug.slice(0, 80)
+  let hash = 0
+  for (const ch of name) hash = (Math.imul(hash, 31) + ch.codePointAt(0)!) >>> 0
+  return `author-${hash.toString(36)}`
 }
 
 function link<T extends { previous?: T; next?: T }>(items: T[]): void {

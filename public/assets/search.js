@@ -1,0 +1,8 @@
+// Search page: mount Pagefind's interface and run the query from ?q= (the header's search form).
+;(function () {
+  var box = document.getElementById('search')
+  if (!box || typeof PagefindUI === 'undefined') return
+  var ui = new PagefindUI({ element: '#search', bundlePath: box.getAttribute('data-bundle'), showImages: false, resetStyles: false, autofocus: true })
+  var query = new URLSearchParams(location.search).get('q')
+  if (query) ui.triggerSearch(query)
+})()
