@@ -1,0 +1,38 @@
+/**
+ * One measurement, in a process of its own so that it starts with a clean heap and its peak RSS
+ * is its own: `node lib/bench/child.js <reference|collage> <contentDir> <outDir>`.
+ *
+ * Prints one line of JSON on stdout: a {@link Measurement}. The time includes loading the
+ * pipeline's modules, as a real run pays for them too.
+ */
+import path from 'node:path'
+import type { Measurement } from './report.js'
+
+const [mode, contentDir, outDir] = process.argv.slice(2)
+if ((mode !== 'reference' && mode !== 'collage') || !contentDir || !outDir) {
+  process.stderr.write('usage: node lib/bench/child.js <reference|collage> <contentDir> <outDir>\n')
+  process.exit(2)
+}
+
+const started = performance.now()
+let pages = 0
+let errors = 0
+let warnings = 0
+if (mode === 'reference') {
+  const { buildReference } = await import('./reference.js')
+  pages = (await buildReference(path.resolve(contentDir), path.resolve(outDir))).pages
+} else {
+  const { build } = await import('../build.js')
+  const result = await build({ contentDir: path.resolve(contentDir), outDir: path.resolve(outDir), cwd: process.cwd() })
+  pages = result.pages
+  errors = result.problems.filter((p) => p.severity === 'error').length
+  warnings = result.problems.length - errors
+  if (!result.ok) {
+    for (const p of result.problems.slice(0, 20)) process.stderr.write(`${p.file}:${p.line}:${p.column}: ${p.message} (${p.ruleId})\n`)
+    process.stderr.write(`Build failed: ${errors} errors\n`)
+    process.exitCode = 1
+  }
+}
+const ms = performance.now() - started
+const measurement: Measurement = { mode, ms, pages, maxRssKb: process.resourceUsage().maxRSS, errors, warnings }
+process.stdout.write(JSON.stringify(measurement) + '\n')

@@ -1,0 +1,123 @@
+/** What a child process reports (see `child.ts`). */
+export interface Measurement {
+  mode: 'reference' | 'collage'
+  /** Milliseconds from loading the pipeline to the last file written. */
+  ms: number
+  /** HTML pages written. */
+  pages: number
+  /** Peak resident set size, in KiB (`process.resourceUsage().maxRSS`). */
+  maxRssKb: number
+  errors: number
+  warnings: number
+}
+
+/** The four measurements of a benchmark run. */
+export const scenarios = [
+  { key: 'reference', label: 'Reference: unified + rehype-katex, cold' },
+  { key: 'cold', label: '`collage build`, cold (fresh output folder)' },
+  { key: 'unchanged', label: '`collage build` again, nothing changed' },
+  { key: 'oneChanged', label: '`collage build` after one paper changed' }
+] as const
+
+export type ScenarioKey = (typeof scenarios)[number]['key']
+
+/** One measurement as the parent saw it. */
+export interface Sample extends Measurement {
+  /** Wall-clock milliseconds of the whole child process, Node's start-up included. */
+  processMs: number
+  /** Peak resident memory of the child and its own subprocesses together, in KiB, sampled every 50 ms (Linux). */
+  treePeakRssKb: number
+}
+
+/** Medians of one scenario over the runs. */
+export interface ScenarioSummary {
+  key: ScenarioKey
+  label: string
+  pages: number
+  /** Median milliseconds. */
+  ms: number
+  /** Median milliseconds per HTML page written. */
+  msPerPage: number
+  /** Median peak RSS of the child process, in MB (MiB). */
+  peakRssMb: number
+  /** Median peak RSS of the child with its subprocesses (sampled), in MB (MiB). */
+  treePeakRssMb: number
+  /** Median wall-clock milliseconds of the child process. */
+  processMs: number
+  samples: Sample[]
+}
+
+/** Everything a benchmark measured. */
+export interface BenchReport {
+  papers: number
+  months: number
+  seed: number
+  runs: number
+  node: string
+  cpu: string
+  cores: number
+  platform: string
+  scenarios: ScenarioSummary[]
+  /** Median time of the reference divided by median time of a cold `collage build`. */
+  speedup: number
+  /** The same, per page written. */
+  speedupPerPage: number
+}
+
+/** The median of a non-empty list. */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) throw new RangeError('median of nothing')
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+}
+
+/**
+ * Medians of every scenario, and the speedup of a cold `collage build` over the reference.
+ *
+ * @param samples every sample of every scenario
+ */
+export function summarise(samples: Readonly<Record<ScenarioKey, Sample[]>>): { scenarios: ScenarioSummary[]; speedup: number; speedupPerPage: number } {
+  const summaries = scenarios.map(({ key, label }): ScenarioSummary => {
+    const list = samples[key]
+    return {
+      key,
+      label,
+      pages: median(list.map((s) => s.pages)),
+      ms: median(list.map((s) => s.ms)),
+      msPerPage: median(list.map((s) => s.ms / Math.max(1, s.pages))),
+      peakRssMb: median(list.map((s) => s.maxRssKb / 1024)),
+      treePeakRssMb: median(list.map((s) => s.treePeakRssKb / 1024)),
+      processMs: median(list.map((s) => s.processMs)),
+      samples: list
+    }
+  })
+  const reference = summaries[0]!
+  const cold = summaries[1]!
+  return { scenarios: summaries, speedup: reference.ms / cold.ms, speedupPerPage: reference.msPerPage / cold.msPerPage }
+}
+
+/** The report as a Markdown table with a one-line heading and the speedup below. */
+export function formatMarkdown(report: BenchReport): string {
+  const int = (n: number) => Math.round(n).toLocaleString('en-US')
+  const lines = [
+    `**${report.papers.toLocaleString('en-US')} papers** in ${report.months} months (seed ${report.seed}), median of ${report.runs} run${report.runs === 1 ? '' : 's'}; ` +
+      `Node ${report.node}, ${report.cores} × ${report.cpu}, ${report.platform}.`,
+    '',
+    '| Pipeline | Pages | Total (ms) | Per page (ms) | Peak RSS (MB) | Peak RSS with subprocesses (MB) |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    ...report.scenarios.map((s) => `| ${s.label} | ${int(s.pages)} | ${int(s.ms)} | ${s.msPerPage.toFixed(2)} | ${int(s.peakRssMb)} | ${int(s.treePeakRssMb)} |`),
+    '',
+    `Speedup of a cold \`collage build\` over the reference: ${describe(report.speedup)} in total time, ${describe(report.speedupPerPage)} per page ` +
+      `(the reference writes one page per paper; collage also writes ${int((report.scenarios[1]?.pages ?? 0) - (report.scenarios[0]?.pages ?? 0))} month, tag, author, home, archive, search and 404 pages, ` +
+      'feeds, a sitemap and a search index).',
+    '',
+    'Total: from loading the pipeline to the last file written, in a fresh Node process. Peak RSS: the process\'s `maxRSS`; ' +
+      'with subprocesses: the process and its helpers (such as the search indexer) together, sampled every 50 ms.'
+  ]
+  return lines.join('\n') + '\n'
+}
+
+function describe(ratio: number): string {
+  return ratio >= 1 ? `${ratio.toFixed(2)}× faster` : `${ratio.toFixed(2)}× (${(1 / ratio).toFixed(2)}× slower)`
+}
