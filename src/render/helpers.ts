@@ -1,4 +1,5 @@
 import type { Config } from '../config.js'
+import { authorSlug } from '../site/graph.js'
 
 /** Functions every template can call as `it.h.name(…)`. */
 export interface Helpers {
@@ -12,6 +13,8 @@ export interface Helpers {
   shortAuthors(authors: readonly string[]): string
   /** Authors in full, joined for reading. */
   fullAuthors(authors: readonly string[]): string
+  /** Site path of an author's index page. */
+  authorRoute(name: string): string
 }
 
 /**
@@ -32,7 +35,8 @@ export function createHelpers(config: Config): Helpers {
       const names = authors.map(familyName)
       return names.length > 5 ? `${names.slice(0, 3).join(', ')} et al.` : names.join(', ')
     },
-    fullAuthors: (authors) => list.format(authors)
+    fullAuthors: (authors) => list.format(authors),
+    authorRoute: (name) => `/authors/${authorSlug(name)}/`
   }
 }
 

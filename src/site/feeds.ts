@@ -50,9 +50,10 @@ export function renderFeeds(site: Site): OutputFile[] {
       id: abs(sp.route),
       link: abs(sp.route),
       date: dateOf(p.date),
+      published: dateOf(p.date),
       description: p.summaryText.length > 280 ? p.summaryText.slice(0, 277).replace(/\s+\S*$/, '') + '…' : p.summaryText,
       content,
-      author: p.authors.map((name) => ({ name })),
+      ...(p.authors.length > 0 ? { author: p.authors.map((name) => ({ name })) } : {}),
       category: p.tags.map((name) => ({ name, term: name }))
     }
   }
@@ -71,9 +72,11 @@ export function renderFeeds(site: Site): OutputFile[] {
         id: abs(m.route),
         link: abs(m.route),
         date: new Date(dateOf(last).getTime() + 1000),
+        published: new Date(dateOf(last).getTime() + 1000),
         description: m.source.summary ?? m.source.summaryText,
         content: toFeedHtml(m.source.introHtml) + `<ol>${list}</ol>` + toFeedHtml(m.source.outroHtml),
-        author: config.author ? [{ name: config.author }] : [],
+        // feed's JSON writer reads author[0] whenever the key is present: leave it out when empty.
+        ...(config.author ? { author: [{ name: config.author }] } : {}),
         category: []
       }
     })

@@ -1,0 +1,18 @@
+// "Copy BibTeX": the button is hidden until this script runs, so readers without JavaScript
+// never see a control that does nothing; they can select the text of the block instead.
+;(function () {
+  var buttons = document.querySelectorAll('[data-copy]')
+  for (var i = 0; i < buttons.length; i++) {
+    var button = buttons[i]
+    if (!navigator.clipboard) continue
+    button.hidden = false
+    button.addEventListener('click', function (event) {
+      var target = document.getElementById(event.currentTarget.getAttribute('data-copy'))
+      var status = document.querySelector('.copy-status')
+      navigator.clipboard.writeText(target.textContent).then(
+        function () { if (status) status.textContent = 'BibTeX copied.' },
+        function () { if (status) status.textContent = 'Could not copy: select the text and copy it.' }
+      )
+    })
+  }
+})()
