@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url'
 import { imageSize } from 'image-size'
 import { loadContent } from './content/load.js'
 import { createMarkdown } from './markdown/processor.js'
+import type { InternalLink } from './markdown/rehype-site-links.js'
 import { fontAssets, katexAssets, listFolder } from './output/assets.js'
 import { DiskWriter, MemoryWriter, OutputError, shortHash, type OutputFile, type Writer } from './output/writer.js'
 import { sortProblems } from './problems.js'
@@ -102,13 +103,14 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const loaded = await loadContent(contentDir, loadOptions)
   const problems = [...loaded.problems]
   const { config } = loaded
-  const markdown = createMarkdown({ macros: config.macros })
+  const markdown = createMarkdown({ macros: config.macros, basePath: config.basePath })
+  const linkSources: LinkSource[] = []
   const realContent = await realpath(contentDir)
 
   const papers: Paper[] = []
   const figureFiles: OutputFile[] = []
   for (const source of loaded.papers) {
-    const paper = renderPaper(source, markdown, config.summaryWords, problems)
+    const paper = renderPaper(source, markdown, config.summaryWords, problems, linkSources)
     if (source.figure) {
       const figure = await resolveFigure(source, realContent, problems)
       if (figure) {
@@ -122,7 +124,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     }
     papers.push(paper)
   }
-  const months = loaded.months.map((m) => renderMonth(m, markdown, problems))
+  const months = loaded.months.map((m) => renderMonth(m, markdown, problems, linkSources))
   const { site, problems: siteProblems } = buildSite(config, months, papers)
   problems.push(...siteProblems)
   if (problems.some((p) => p.severity === 'error')) return finish(problems, false, 0, 0, site)
@@ -146,6 +148,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       problems.push({ file: path.relative(cwd, path.join(templatesDir, error.template)) || error.template, line: error.line, column: 1, message: `While rendering ${error.page}: ${error.message.split('\n')[0]}`, ruleId: 'template-error', severity: 'error' })
     }
   }
+  problems.push(...checkLinks(linkSources, site, files))
   if (problems.some((p) => p.severity === 'error')) return finish(problems, false, 0, 0, site)
   files.push(...renderFeeds(site), ...(await renderSitemap(site)))
   if (options.search ?? !options.dryRun) {
@@ -181,9 +184,42 @@ export function outputPathOf(route: Route): string {
   return route.path.slice(1)
 }
 
-function renderPaper(source: PaperSource, markdown: ReturnType<typeof createMarkdown>, budget: number, problems: Problem[]): Paper {
+/** Links written in one file, and the page they are read from. */
+interface LinkSource {
+  file: string
+  /** Site path that relative links resolve against. */
+  page: string
+  links: InternalLink[]
+}
+
+/**
+ * Check that every link written in content leads to a page or file of the site. A relative link
+ * resolves against the file's own page.
+ */
+function checkLinks(sources: readonly LinkSource[], site: Site, files: readonly OutputFile[]): Problem[] {
+  const known = new Set<string>(site.routes.map((r) => r.path))
+  for (const f of files) known.add('/' + f.path)
+  const problems: Problem[] = []
+  for (const source of sources) {
+    for (const link of source.links) {
+      let target: string
+      try {
+        target = decodeURIComponent(new URL(link.url, `http://site${source.page}`).pathname)
+      } catch {
+        target = link.url
+      }
+      if (known.has(target) || known.has(target + '/') || known.has(target.replace(/index\.html$/, ''))) continue
+      problems.push({ file: source.file, line: link.line, column: link.column, message: `Link \`${link.url}\` leads to no page of the site`, ruleId: 'broken-link', severity: 'error' })
+    }
+  }
+  return problems
+}
+
+function renderPaper(source: PaperSource, markdown: ReturnType<typeof createMarkdown>, budget: number, problems: Problem[], linkSources: LinkSource[]): Paper {
   const summary = markdown.renderBlock(source.body, source.path)
   const takeaway = markdown.renderInline(source.takeaway, source.path, source.takeawayLine, source.takeawayColumn)
+  const page = `/${source.month.slice(0, 4)}/${source.month.slice(5, 7)}/${source.slug}/`
+  linkSources.push({ file: source.path, page, links: [...summary.internalLinks, ...takeaway.internalLinks] })
   const title = markdown.renderTitle(source.title, source.path, source.titleLine, source.titleColumn)
   problems.push(...summary.problems, ...takeaway.problems, ...title.problems)
   if (summary.words > budget) {
@@ -212,11 +248,12 @@ function renderPaper(source: PaperSource, markdown: ReturnType<typeof createMark
   return paper
 }
 
-function renderMonth(source: MonthSource, markdown: ReturnType<typeof createMarkdown>, problems: Problem[]): Month {
+function renderMonth(source: MonthSource, markdown: ReturnType<typeof createMarkdown>, problems: Problem[], linkSources: LinkSource[]): Month {
   const path = source.path ?? `content/${source.key}/index.md`
   const intro = markdown.renderBlock(source.intro, path)
   // A block scalar starts on the line after `outro: |`.
   const outro = markdown.renderBlock('\n'.repeat(source.outroLine) + source.outro, path)
+  linkSources.push({ file: path, page: `/${source.key.slice(0, 4)}/${source.key.slice(5, 7)}/`, links: [...intro.internalLinks, ...outro.internalLinks] })
   problems.push(...intro.problems, ...outro.problems)
   return { ...source, introHtml: intro.html, outroHtml: source.outro ? outro.html : '', summaryText: intro.text }
 }

@@ -84,3 +84,24 @@ describe('output', () => {
     expect((await readdir(dir)).sort()).toEqual(['content', 'dist'])
   })
 })
+
+describe('links written in content', () => {
+  it('get the base path when site-absolute, and a broken one is an error with its place', async () => {
+    const dir = await temp()
+    await writeContent(dir, {
+      'content/2021-01/a.md': paperFile({ body: 'See [b](/2021/01/b/) and [c](../c/) and [x](/2021/01/missing/).' }),
+      'content/2021-01/b.md': paperFile(),
+      'content/2021-01/c.md': paperFile()
+    })
+    const result = await buildToMemory({ contentDir: 'content', cwd: dir, baseUrl: 'https://example.org/digest/', search: false })
+    expect(result.problems.filter((p) => p.severity === 'error').map((p) => `${p.file}:${p.line}:${p.column} ${p.ruleId}`)).toEqual([
+      'content/2021-01/a.md:10:41 broken-link'
+    ])
+    await writeContent(dir, { 'content/2021-01/a.md': paperFile({ body: 'See [b](/2021/01/b/) and [c](../c/).' }) })
+    const ok = await buildToMemory({ contentDir: 'content', cwd: dir, baseUrl: 'https://example.org/digest/', search: false })
+    expect(ok.ok).toBe(true)
+    const html = Buffer.from(ok.output.get('2021/01/a/index.html')!).toString()
+    expect(html).toContain('<a href="/digest/2021/01/b/">b</a>')
+    expect(html).toContain('<a href="../c/">c</a>')
+  })
+})

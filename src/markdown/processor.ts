@@ -10,6 +10,7 @@ import { VFile } from 'vfile'
 import type { Problem } from '../types.js'
 import { rehypeKatexString } from './rehype-katex-string.js'
 import { rehypeSafeUrls } from './rehype-safe-urls.js'
+import { rehypeSiteLinks, type InternalLink } from './rehype-site-links.js'
 import { remarkMathGuard } from './remark-math-guard.js'
 import { remarkReportHtml } from './remark-report-html.js'
 import { toPlainText } from './plain-text.js'
@@ -19,6 +20,8 @@ import { stripInlineMath } from './tex-to-text.js'
 export interface Options {
   /** KaTeX macros for every file. Default: none. */
   macros?: Readonly<Record<string, string>>
+  /** Path the site is served from, for site-absolute links. Default: `/`. */
+  basePath?: string
 }
 
 /** The result of rendering one piece of Markdown. */
@@ -30,6 +33,8 @@ export interface Rendered {
   words: number
   /** HTML of each display formula, in order. */
   displayMath: string[]
+  /** Relative and site-absolute links and images, with their places. */
+  internalLinks: InternalLink[]
   problems: Problem[]
 }
 
@@ -80,6 +85,8 @@ export function createMarkdown(options: Options = {}): Markdown {
     // mdast → hast; raw HTML from Markdown is dropped here (no `allowDangerousHtml`).
     .use(remarkRehype)
     .use(rehypeSafeUrls)
+    // Site-absolute links get the base path; links inside the site are collected for checking.
+    .use(rehypeSiteLinks, { basePath: options.basePath ?? '/' })
     .use(rehypeKatexString, options.macros ? { macros: options.macros } : {})
     // The only raw nodes left are KaTeX's own markup.
     .use(rehypeStringify, { allowDangerousHtml: true }) as unknown as Processor<MdastRoot, MdastRoot, HastRoot, HastRoot, string>
@@ -98,7 +105,7 @@ export function createMarkdown(options: Options = {}): Markdown {
       ruleId: m.ruleId ?? 'markdown',
       severity: m.fatal ? 'error' : 'warning'
     }))
-    return { html, text: text.text, words: text.words, displayMath: file.data.displayMath ?? [], problems }
+    return { html, text: text.text, words: text.words, displayMath: file.data.displayMath ?? [], internalLinks: file.data.internalLinks ?? [], problems }
   }
 
   function renderInline(source: string, path: string, line: number, column = 1): Rendered {
@@ -127,7 +134,7 @@ export function createMarkdown(options: Options = {}): Markdown {
         offset += part.length
       }
       const text = stripInlineMath(source)
-      return { html, text, words: text.split(/\s+/).filter(Boolean).length, displayMath: [], problems }
+      return { html, text, words: text.split(/\s+/).filter(Boolean).length, displayMath: [], internalLinks: [], problems }
     }
   }
 }
