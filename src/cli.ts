@@ -3,8 +3,9 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { cac } from 'cac'
 import pc from 'picocolors'
-import { build, type BuildResult } from './build.js'
-import { formatProblem } from './problems.js'
+import type { BuildResult } from './build.js'
+import type { DevEvent, DevServer } from './dev/server.js'
+import { countProblems, formatReport, readSources } from './report.js'
 import type { Problem } from './types.js'
 
 /** Streams the CLI writes to; replaceable in tests. */
@@ -43,14 +44,18 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     .option('--drafts', 'Include papers marked draft: true')
     .action((options: { content: string; out: string; baseUrl?: string; drafts?: boolean }) => {
       action = async () => {
-        const baseUrl = options.baseUrl === undefined ? undefined : checkUrl(String(options.baseUrl))
-        const result = await build({ contentDir: String(options.content), outDir: String(options.out), ...(baseUrl ? { baseUrl } : {}), ...(options.drafts ? { drafts: true } : {}) })
-        report(result.problems, io)
+        const content = stringOption(argv, '--content', options.content)
+        const out = stringOption(argv, '--out', options.out)
+        const rawBase = stringOption(argv, '--base-url', options.baseUrl)
+        const baseUrl = rawBase === undefined ? undefined : checkUrl(rawBase)
+        const { build } = await import('./build.js')
+        const result = await build({ contentDir: content, outDir: out, ...(baseUrl ? { baseUrl } : {}), ...(options.drafts ? { drafts: true } : {}) })
+        await report(result.problems, io)
         if (!result.ok) {
-          io.err(pc.red(`Build failed: ${count(result.problems, 'error')}; ${options.out} was left as it was.`))
+          io.err(pc.red(`Build failed: ${count(result.problems, 'error')}; ${out} was left as it was.`))
           return exitCodes.problems
         }
-        io.out(`${pc.green('Built')} ${result.pages} pages (${result.files} files) into ${options.out} in ${formatMs(result.ms)}${warnings(result)}`)
+        io.out(`${pc.green('Built')} ${result.pages} pages (${result.files} files) into ${out} in ${formatMs(result.ms)}${warnings(result)}`)
         return exitCodes.ok
       }
     })
@@ -63,14 +68,58 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     .action((options: { content: string; drafts?: boolean; format: string }) => {
       action = async () => {
         if (options.format !== 'text' && options.format !== 'json') throw new UsageError(`--format must be text or json, not ${options.format}`)
-        const result = await build({ contentDir: String(options.content), dryRun: true, ...(options.drafts ? { drafts: true } : {}) })
+        const { build } = await import('./build.js')
+        const result = await build({ contentDir: stringOption(argv, '--content', options.content), dryRun: true, ...(options.drafts ? { drafts: true } : {}) })
         if (options.format === 'json') {
           io.out(JSON.stringify({ ok: result.ok, problems: result.problems }, null, 2))
         } else {
-          report(result.problems, io)
-          io.out(result.ok ? `${pc.green('No errors')} in ${formatMs(result.ms)}${warnings(result)}` : pc.red(`Found ${count(result.problems, 'error')}`))
+          await report(result.problems, io)
+          io.out(result.ok ? `${pc.green('No errors')} in ${formatMs(result.ms)}${warnings(result)}` : pc.red(`Found ${countProblems(result.problems)} in ${formatMs(result.ms)}`))
         }
         return result.ok ? exitCodes.ok : exitCodes.problems
+      }
+    })
+
+  cli
+    .command('dev', 'Serve the site on 127.0.0.1, rebuild on every change and reload open pages')
+    .option('--content <dir>', 'Content folder', { default: 'content' })
+    .option('--port <n>', 'Port (default: a free one)')
+    .option('--drafts', 'Include papers marked draft: true, with a Draft marker (the default)')
+    .option('--no-drafts', 'Leave drafts out, as a build does')
+    .action((options: { content: string; port?: unknown; drafts: boolean }) => {
+      action = () => dev({ content: stringOption(argv, '--content', options.content), port: checkPort(options.port), drafts: options.drafts !== false }, io)
+    })
+
+  cli
+    .command('new <...title>', 'Create a paper file for today (or --date) in its month folder')
+    .option('--arxiv <id>', 'arXiv id, such as 2007.10412')
+    .option('--date <YYYY-MM-DD>', 'Day the card is published (default: today, UTC)')
+    .option('--slug <slug>', 'File name without .md (default: made from the title)')
+    .option('--content <dir>', 'Content folder', { default: 'content' })
+    .action((title: string[], options: { content: string; arxiv?: unknown; date?: unknown; slug?: unknown }) => {
+      action = async () => {
+        const arxiv = stringOption(argv, '--arxiv', options.arxiv)
+        const date = stringOption(argv, '--date', options.date)
+        const slug = stringOption(argv, '--slug', options.slug)
+        // Loaded on demand, like every command's modules: `--help` and `--version` stay fast.
+        const { NewPaperError, newPaper } = await import('./new.js')
+        try {
+          const result = await newPaper({
+            title: title.join(' '),
+            contentDir: stringOption(argv, '--content', options.content),
+            ...(arxiv === undefined ? {} : { arxiv }),
+            ...(date === undefined ? {} : { date }),
+            ...(slug === undefined ? {} : { slug })
+          })
+          for (const file of result.created) io.out(`${pc.green('Created')} ${file}`)
+          io.out(`It is a draft: fill in the TODO fields, preview with \`collage dev\`, and remove \`draft: true\` when it is ready.`)
+          return exitCodes.ok
+        } catch (error) {
+          if (!(error instanceof NewPaperError)) throw error
+          if (error.kind === 'usage') throw new UsageError(error.message)
+          io.err(`${pc.red('error:')} ${error.message}`)
+          return exitCodes.problems
+        }
       }
     })
 
@@ -110,11 +159,89 @@ function checkUrl(value: string): string {
   throw new UsageError(`--base-url must be an absolute http(s) URL, such as https://example.org/digest/; got ${JSON.stringify(value)}`)
 }
 
-function report(problems: readonly Problem[], io: Io): void {
-  for (const p of problems) {
-    const line = formatProblem(p)
-    io.err(p.severity === 'error' ? pc.red(line) : pc.yellow(line))
+async function report(problems: readonly Problem[], io: Io, sources?: ReadonlyMap<string, string>): Promise<void> {
+  if (problems.length === 0) return
+  const text = formatReport(problems, { color: pc.isColorSupported, sources: sources ?? (await readSources(problems, process.cwd())) })
+  io.err(text + '\n')
+}
+
+/**
+ * The value of a string option exactly as typed: the argument parser turns `2007.10410` into the
+ * number 2007.1041, which is wrong for identifiers, dates and folder names.
+ */
+function stringOption(argv: readonly string[], name: string, parsed: unknown): string
+function stringOption(argv: readonly string[], name: string, parsed: unknown): string | undefined
+function stringOption(argv: readonly string[], name: string, parsed: unknown): string | undefined {
+  let raw: string | undefined
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!
+    if (arg === '--') break
+    if (arg === name && i + 1 < argv.length && !argv[i + 1]!.startsWith('-')) raw = argv[i + 1]
+    else if (arg.startsWith(`${name}=`)) raw = arg.slice(name.length + 1)
   }
+  if (raw !== undefined) return raw
+  if (parsed === undefined) return undefined
+  if (Array.isArray(parsed) || typeof parsed === 'boolean') throw new UsageError(`${name} takes one value`)
+  return String(parsed)
+}
+
+function checkPort(value: unknown): number {
+  if (value === undefined) return 0
+  const n = typeof value === 'number' ? value : Number.NaN
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`--port must be a whole number from 0 to 65535 (0: any free port), not ${JSON.stringify(value)}`)
+  return n
+}
+
+/** Run the dev server until SIGINT or SIGTERM. */
+async function dev(options: { content: string; port: number; drafts: boolean }, io: Io): Promise<number> {
+  const { startDevServer } = await import('./dev/server.js')
+  let server: DevServer
+  try {
+    server = await startDevServer({ contentDir: options.content, port: options.port, drafts: options.drafts })
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'EADDRINUSE' || code === 'EACCES') {
+      throw new UsageError(code === 'EADDRINUSE' ? `port ${options.port} is in use: pick another with --port, or leave it out for a free one` : `port ${options.port} needs more privileges: pick one above 1023`)
+    }
+    throw error
+  }
+  const onEvent = async (event: DevEvent): Promise<void> => {
+    if (event.type === 'error') {
+      io.err(`${pc.red('internal error:')} ${event.error.stack ?? String(event.error)}`)
+      return
+    }
+    const time = pc.dim(new Date().toTimeString().slice(0, 8))
+    const what = event.initial ? 'Built' : `${event.changed.slice(0, 3).join(', ')}${event.changed.length > 3 ? ` and ${event.changed.length - 3} more` : ''}${event.changed.length > 0 ? ' changed: rebuilt' : 'Rebuilt'}`
+    await report(event.problems, io, event.sources)
+    if (!event.ok) {
+      io.err(`${time} ${pc.red(`Build failed: ${count(event.problems, 'error')}`)} in ${formatMs(event.ms)}; ${event.initial ? 'the pages show the errors until they are fixed' : 'still serving the last good build'}.`)
+      return
+    }
+    const reloaded = event.initial ? '' : event.updated.length === 0 ? ', no file changed' : `, ${event.updated.length} file${event.updated.length === 1 ? '' : 's'} updated`
+    const n = event.problems.length
+    io.out(`${time} ${pc.green(what)} ${event.pages} pages in ${formatMs(event.ms)}${reloaded}${n > 0 ? `, ${countProblems(event.problems)}` : ''}`)
+  }
+  // Reports are printed in order, one at a time.
+  let printing = Promise.resolve()
+  const stopListening = server.onEvent((event) => {
+    printing = printing.then(() => onEvent(event))
+  })
+  io.out(`${pc.bold('collage dev')} serving ${pc.cyan(server.url)} ${pc.dim(`(drafts ${options.drafts ? 'shown' : 'hidden'}; Ctrl+C to stop)`)}`)
+  await onEvent(server.initial)
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop)
+      process.off('SIGTERM', stop)
+      resolve()
+    }
+    process.on('SIGINT', stop)
+    process.on('SIGTERM', stop)
+  })
+  stopListening()
+  await server.close()
+  await printing
+  io.out('Stopped.')
+  return exitCodes.ok
 }
 
 function count(problems: readonly Problem[], severity: Problem['severity']): string {

@@ -6,6 +6,7 @@ import type { MonthSource, PaperSource, Problem } from '../types.js'
 import { describeIssues } from '../validate.js'
 import { decodeText } from './decode.js'
 import { splitFrontMatter } from './front-matter.js'
+import { findPlaceholders, placeholderMark } from './placeholders.js'
 import { monthKeys, monthSchema, paperKeys, paperSchema } from './schema.js'
 
 /** Everything read from a content folder. */
@@ -175,6 +176,14 @@ function parsePaper(text: string, month: string, slug: string, abs: string, show
   if (body.trim() === '') {
     problems.push(problem(shown, text.split('\n').length, 1, 'The summary (the text after the front matter) is empty', 'empty-summary'))
     ok = false
+  }
+  if (!data.draft) {
+    for (const p of findPlaceholders(data, body)) {
+      const place = p.line === undefined ? placeOf(p.key) : { line: p.line, column: 1 }
+      const what = p.key === 'summary' ? 'The summary' : `\`${p.key}\``
+      problems.push(problem(shown, place.line, place.column, `${what} still holds a ${placeholderMark} placeholder: fill it in, or keep \`draft: true\` until the card is ready`, 'placeholder-left'))
+      ok = false
+    }
   }
   if (!ok) return undefined
   const links: PaperSource['links'] = {}
