@@ -52,6 +52,7 @@ const templateOf: Record<Route['kind'], string> = {
   home: 'home',
   archive: 'archive',
   month: 'month',
+  slides: 'slides',
   paper: 'paper',
   'not-found': '404',
   search: 'search',
@@ -91,10 +92,10 @@ export function createRenderer(templatesDir: string, site: Site, assetVersion: s
   return {
     renderRoute(route) {
       const data: PageData = { site, config: site.config, h, route, title: site.config.title, description: site.config.description, assetVersion }
-      if (route.kind === 'month') {
+      if (route.kind === 'month' || route.kind === 'slides') {
         const month = months.get(route.key ?? '')!
         data.month = month
-        data.title = `${month.title} · ${site.config.title}`
+        data.title = `${route.kind === 'slides' ? 'Slides: ' : ''}${month.title} · ${site.config.title}`
         data.description = month.source.summary ?? (month.source.summaryText || site.config.description)
       } else if (route.kind === 'paper') {
         const paper = papers.get(route.key ?? '')!

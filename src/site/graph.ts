@@ -48,7 +48,7 @@ export interface SiteAuthor {
 export interface Route {
   /** Path inside the site, such as `/2021/01/`; `/404.html` for the error page. */
   path: string
-  kind: 'home' | 'archive' | 'month' | 'paper' | 'not-found' | 'tags' | 'tag' | 'authors' | 'author' | 'search'
+  kind: 'home' | 'archive' | 'month' | 'slides' | 'paper' | 'not-found' | 'tags' | 'tag' | 'authors' | 'author' | 'search'
   /** The month or paper the page shows. */
   key?: string
   /** The file that produced the page, for messages. */
@@ -145,7 +145,11 @@ export function buildSite(config: Config, months: readonly Month[], papers: read
   ]
   for (const t of tags) routes.push({ path: t.route, kind: 'tag', key: t.name })
   for (const a of authors) routes.push({ path: a.route, kind: 'author', key: a.slug })
-  for (const m of monthList) routes.push({ path: m.route, kind: 'month', key: m.key, ...(m.source.path ? { source: m.source.path } : {}) })
+  for (const m of monthList) {
+    const source = m.source.path ? { source: m.source.path } : {}
+    routes.push({ path: m.route, kind: 'month', key: m.key, ...source })
+    if (m.papers.length > 0) routes.push({ path: `${m.route}slides/`, kind: 'slides', key: m.key, ...source })
+  }
   for (const sp of sitePapers) routes.push({ path: sp.route, kind: 'paper', key: `${sp.paper.month}/${sp.paper.slug}`, source: sp.paper.path })
   const seen = new Map<string, Route>()
   for (const r of routes) {
