@@ -29,6 +29,7 @@ describe('the bundled January 2021 digest', () => {
       '2021/01/face-patch-disentanglement/index.html',
       '2021/01/index.html',
       '2021/01/randomized-autodiff/index.html',
+      '2021/01/slides/index.html',
       '2021/01/spectral-bias/index.html',
       '404.html',
       'archive/index.html',

@@ -46,7 +46,7 @@ describe('buildSite', () => {
     const { site } = buildSite(config, months, papers)
     expect(site.routes.map((r) => r.path)).toEqual([
       '/', '/archive/', '/404.html', '/search/', '/tags/', '/authors/', '/tags/x/', '/tags/y/', '/authors/a-b/',
-      '/2021/01/', '/2021/02/', '/2021/01/a/', '/2021/01/b/', '/2021/02/c/'
+      '/2021/01/', '/2021/01/slides/', '/2021/02/', '/2021/02/slides/', '/2021/01/a/', '/2021/01/b/', '/2021/02/c/'
     ])
     expect(site.papers.map((p) => p.week)).toEqual([1, 3, 1])
     expect(site.months[0]!.title).toBe('January 2021')
