@@ -4,7 +4,7 @@ import { dropTexAnnotations } from './feed-html.js'
 
 /** A rendered page to index. */
 export interface IndexPage {
-  /** Site path, such as `/2021/01/rad/`. */
+  /** Site path without the base path, such as `/2021/01/rad/`: Pagefind's interface adds the base path it was loaded from. */
   url: string
   html: string
 }
