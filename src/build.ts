@@ -10,6 +10,7 @@ import { fontAssets, katexAssets, listFolder } from './output/assets.js'
 import { DiskWriter, MemoryWriter, OutputError, shortHash, type OutputFile, type Writer } from './output/writer.js'
 import { sortProblems } from './problems.js'
 import { createRenderer, TemplateError } from './render/render.js'
+import { renderShareImages, shareImageConflicts } from './render/share-image.js'
 import { renderFeeds } from './site/feeds.js'
 import { buildSite, type Route, type Site } from './site/graph.js'
 import { closeSearch, renderSearchIndex, type IndexPage } from './site/search-index.js'
@@ -38,6 +39,8 @@ export interface BuildOptions {
   dryRun?: boolean
   /** Build the search index. Default: true (false in a dry run). */
   search?: boolean
+  /** Draw the share images (a card per paper, a cover per month) and point pages at them. Default: true (false in a dry run). */
+  images?: boolean
 }
 
 /** What a build did. */
@@ -133,7 +136,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const publicFiles = await listFolder(publicDir)
   const cssParts = await Promise.all(publicFiles.filter((f) => f.path.endsWith('.css') && 'copyFrom' in f).map((f) => readFile((f as { copyFrom: string }).copyFrom)))
   const assetVersion = shortHash(katex.css, ...cssParts, require('katex/package.json').version as string)
-  const renderer = createRenderer(templatesDir, site, assetVersion)
+  const images = options.images ?? !options.dryRun
+  const renderer = createRenderer(templatesDir, site, assetVersion, { images })
   const files: OutputFile[] = [...katex.files, ...(await fontAssets()), ...publicFiles, ...figureFiles]
   let pages = 0
   const indexed: IndexPage[] = []
@@ -149,7 +153,9 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     }
   }
   problems.push(...checkLinks(linkSources, site, files))
+  if (images) problems.push(...shareImageConflicts(site))
   if (problems.some((p) => p.severity === 'error')) return finish(problems, false, 0, 0, site)
+  if (images) files.push(...(await renderShareImages(site, publicDir)).files)
   files.push(...renderFeeds(site), ...(await renderSitemap(site)))
   if (options.search ?? !options.dryRun) {
     try {

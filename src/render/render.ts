@@ -4,6 +4,7 @@ import type { Config } from '../config.js'
 import type { Route, Site, SiteAuthor, SiteMonth, SitePaper, SiteTag } from '../site/graph.js'
 import { citationMeta, paperJsonLd, readingMinutes, toBibtex } from './citation.js'
 import { createHelpers, type Helpers } from './helpers.js'
+import { cardImageAlt, cardImagePath, coverImageAlt, coverImagePath, shareImageSize } from './share-image.js'
 
 /** Data every page template gets as `it`. */
 export interface PageData {
@@ -27,6 +28,8 @@ export interface PageData {
   readingMinutes?: number
   /** Version of the assets, appended to their URLs so a new build is never served stale CSS. */
   assetVersion: string
+  /** Share image of a paper, month or home page, for `og:image` and `twitter:image`. */
+  image?: { url: string; alt: string; width: number; height: number }
 }
 
 /** A template problem, naming the template and, where known, the line. */
@@ -68,8 +71,9 @@ const templateOf: Record<Route['kind'], string> = {
  * @param templatesDir folder of `.eta` templates
  * @param site the site graph
  * @param assetVersion short hash of the stylesheets
+ * @param options `images`: the build makes share images, so pages point at them (default false)
  */
-export function createRenderer(templatesDir: string, site: Site, assetVersion: string): Renderer {
+export function createRenderer(templatesDir: string, site: Site, assetVersion: string, options: { images?: boolean } = {}): Renderer {
   const eta = new Eta({
     views: templatesDir,
     autoEscape: true,
@@ -88,6 +92,7 @@ export function createRenderer(templatesDir: string, site: Site, assetVersion: s
   const papers = new Map(site.papers.map((p) => [`${p.paper.month}/${p.paper.slug}`, p]))
   const tags = new Map(site.tags.map((t) => [t.name, t]))
   const authors = new Map(site.authors.map((a) => [a.slug, a]))
+  const image = (file: string, alt: string): NonNullable<PageData['image']> => ({ url: new URL(file, site.config.baseUrl).href, alt, ...shareImageSize })
 
   return {
     renderRoute(route) {
@@ -97,6 +102,7 @@ export function createRenderer(templatesDir: string, site: Site, assetVersion: s
         data.month = month
         data.title = `${route.kind === 'slides' ? 'Slides: ' : ''}${month.title} · ${site.config.title}`
         data.description = month.source.summary ?? (month.source.summaryText || site.config.description)
+        if (options.images) data.image = image(coverImagePath(month), coverImageAlt(month, site.config))
       } else if (route.kind === 'paper') {
         const paper = papers.get(route.key ?? '')!
         data.paper = paper
@@ -106,8 +112,10 @@ export function createRenderer(templatesDir: string, site: Site, assetVersion: s
         data.related = relatedPapers(paper, site.papers)
         data.citation = { bibtex: toBibtex(paper), meta: citationMeta(paper, site.config), jsonLd: paperJsonLd(paper, site.config) }
         data.readingMinutes = readingMinutes(paper.paper.wordCount)
+        if (options.images) data.image = image(cardImagePath(paper), cardImageAlt(paper, site.config))
       } else if (route.kind === 'home' && site.latest) {
         data.month = site.latest
+        if (options.images) data.image = image(coverImagePath(site.latest), coverImageAlt(site.latest, site.config))
       } else if (route.kind === 'archive') {
         data.title = `Archive · ${site.config.title}`
       } else if (route.kind === 'tag') {

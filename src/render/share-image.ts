@@ -1,0 +1,452 @@
+import { readFile } from 'node:fs/promises'
+import { createRequire } from 'node:module'
+import path from 'node:path'
+import type { Resvg as ResvgClass } from '@resvg/resvg-js'
+import type satoriFunction from 'satori'
+import type { Config } from '../config.js'
+import type { Site, SiteMonth, SitePaper } from '../site/graph.js'
+import type { Problem } from '../types.js'
+import { createHelpers } from './helpers.js'
+
+/**
+ * Share images: a 1200 × 630 PNG per paper (its card as a slide) and per month (a cover with its
+ * cards as tiles), for `og:image` and `twitter:image`. Drawn at build time without a browser:
+ * satori lays the slide out and turns text into glyph outlines (SVG paths), resvg rasterises it.
+ * Titles use `titleText`, where math is already readable Unicode, so no TeX reaches an image.
+ */
+
+/** Size of every share image, the one social sites expect for a large preview. */
+export const shareImageSize = { width: 1200, height: 630 } as const
+
+/** Site path of a paper's share image, without the base path: `2021/01/rad/card.png`. */
+export function cardImagePath(sp: SitePaper): string {
+  return `${sp.route.slice(1)}card.png`
+}
+
+/** Site path of a month's cover image, without the base path: `2021/01/cover.png`. */
+export function coverImagePath(month: SiteMonth): string {
+  return `${month.route.slice(1)}cover.png`
+}
+
+/**
+ * Papers whose figure is named like their share image (`card.png`), which would overwrite it.
+ *
+ * @param site the site graph
+ */
+export function shareImageConflicts(site: Site): Problem[] {
+  return site.papers
+    .filter((sp) => sp.paper.figure?.outputPath === cardImagePath(sp))
+    .map((sp) => ({ file: sp.paper.path, line: 1, column: 1, message: 'A figure may not be named `card.png`: that name is the paper\'s share image; rename the file', ruleId: 'reserved-figure-name', severity: 'error' }))
+}
+
+/** Text for `og:image:alt` of a paper's card. */
+export function cardImageAlt(sp: SitePaper, config: Config): string {
+  const p = sp.paper
+  const h = createHelpers(config)
+  return clip(`Card of “${p.titleText}” by ${h.shortAuthors(p.authors)}, ${p.year}${p.venue ? `, ${p.venue}` : ''}, from the ${sp.month.title} digest of ${config.title}`, 420)
+}
+
+/** Text for `og:image:alt` of a month's cover. */
+export function coverImageAlt(month: SiteMonth, config: Config): string {
+  const n = month.papers.length
+  const head = `${month.title} digest of ${config.title}`
+  if (n === 0) return head
+  return clip(`${head}: ${n} paper${n === 1 ? '' : 's'}, ${month.papers.map((sp) => sp.paper.titleText).join('; ')}`, 420)
+}
+
+/** Colours of an image: the stylesheet's light scheme (an image has one scheme; the light one reads best in a feed). */
+export interface Palette {
+  surface: string
+  ink: string
+  inkMuted: string
+  line: string
+  lineStrong: string
+  /** Month accents `--m0` … `--m12` (0: no month): text-safe accent, its tint, its border. */
+  months: Array<{ accent: string; soft: string; line: string }>
+}
+
+/** The tokens of `public/assets/collage.css` as shipped, for when a stylesheet lacks one. */
+export const defaultPalette: Readonly<Palette> = Object.freeze({
+  surface: '#ffffff',
+  ink: '#1c1e23',
+  inkMuted: '#575c66',
+  line: '#e2e0da',
+  lineStrong: '#c9c6bf',
+  months: [
+    { accent: '#3a5a80', soft: '#eef2f7', line: '#c3d0df' },
+    { accent: '#036da1', soft: '#e7f5ff', line: '#aed7f5' },
+    { accent: '#ad3c7a', soft: '#ffedf4', line: '#f1c2d6' },
+    { accent: '#03791f', soft: '#eaf7ea', line: '#b9dcb9' },
+    { accent: '#7b50b9', soft: '#f4f0fe', line: '#d7c9f3' },
+    { accent: '#5b7004', soft: '#f0f5e5', line: '#cad8ac' },
+    { accent: '#097378', soft: '#e2f7f8', line: '#a3dde0' },
+    { accent: '#b63c2e', soft: '#feeeeb', line: '#f6c3ba' },
+    { accent: '#836205', soft: '#f9f2e2', line: '#e3cfa5' },
+    { accent: '#00775c', soft: '#e5f8f0', line: '#aadecb' },
+    { accent: '#a15200', soft: '#ffefe5', line: '#f1c7ac' },
+    { accent: '#99469f', soft: '#faeefb', line: '#e6c4e7' },
+    { accent: '#5b5ac3', soft: '#f0f1ff', line: '#c9cdf9' }
+  ]
+})
+
+/**
+ * The palette of a stylesheet: the colour tokens of its first `:root` rule (the light scheme),
+ * `--surface`, `--ink`, `--m1`, `--m1-soft`, `--m1-line`…; any token missing or not a plain
+ * colour keeps its default.
+ *
+ * @param css the site's stylesheet
+ */
+export function paletteFromCss(css: string): Palette {
+  const root = /(?:^|[\s}]):root\s*\{([^}]*)\}/.exec(css.replace(/\/\*[\s\S]*?\*\//g, ''))?.[1] ?? ''
+  const tokens = new Map<string, string>()
+  for (const m of root.matchAll(/--([\w-]+)\s*:\s*([^;]+);/g)) {
+    const value = m[2]!.trim()
+    if (/^(#[0-9a-f]{3,8}|(rgb|hsl)a?\([^()]*\))$/i.test(value)) tokens.set(m[1]!, value)
+  }
+  const d = defaultPalette
+  return {
+    surface: tokens.get('surface') ?? d.surface,
+    ink: tokens.get('ink') ?? d.ink,
+    inkMuted: tokens.get('ink-muted') ?? d.inkMuted,
+    line: tokens.get('line') ?? d.line,
+    lineStrong: tokens.get('line-strong') ?? d.lineStrong,
+    months: d.months.map((m, i) => ({ accent: tokens.get(`m${i}`) ?? m.accent, soft: tokens.get(`m${i}-soft`) ?? m.soft, line: tokens.get(`m${i}-line`) ?? m.line }))
+  }
+}
+
+/** A satori element in its object form (no JSX). */
+interface Node {
+  type: string
+  props: { style?: Record<string, string | number>; children?: Child | Child[] }
+}
+type Child = Node | string
+
+type FontOptions = Parameters<typeof satoriFunction>[1]['fonts'][number]
+
+interface Engine {
+  satori: typeof satoriFunction
+  Resvg: typeof ResvgClass
+  fonts: FontOptions[]
+}
+
+const require = createRequire(import.meta.url)
+let engineLoading: Promise<Engine> | undefined
+
+/**
+ * satori, resvg and the fonts, loaded once per process and only when an image is drawn (satori
+ * alone takes most of a second to import). Inter (static woff: satori reads TTF, OTF and WOFF,
+ * not WOFF2) in the site's subsets, each under its own name so that satori falls back across them
+ * glyph by glyph; Noto Sans Math last, for the math symbols a converted title may hold (≤, ∇, ∈…).
+ * The same font objects on every call also let satori keep its parsed fonts.
+ */
+function loadEngine(): Promise<Engine> {
+  engineLoading ??= (async () => {
+    const subsets = ['latin', 'latin-ext', 'cyrillic', 'cyrillic-ext', 'greek']
+    const inter = subsets.flatMap((subset) =>
+      ([400, 700] as const).map(async (weight): Promise<FontOptions> => ({
+        name: subset === 'latin' ? 'Inter' : `Inter ${subset}`,
+        weight,
+        style: 'normal',
+        data: await readFile(require.resolve(`@fontsource/inter/files/inter-${subset}-${weight}-normal.woff`))
+      }))
+    )
+    const math = (async (): Promise<FontOptions> => ({
+      name: 'Noto Sans Math',
+      weight: 400,
+      style: 'normal',
+      data: await readFile(require.resolve('@fontsource/noto-sans-math/files/noto-sans-math-latin-400-normal.woff'))
+    }))()
+    const [{ default: satori }, { Resvg }, fonts] = await Promise.all([import('satori'), import('@resvg/resvg-js'), Promise.all([...inter, math])])
+    return { satori, Resvg, fonts }
+  })()
+  engineLoading.catch(() => {
+    engineLoading = undefined
+  })
+  return engineLoading
+}
+
+/**
+ * The share image of a paper as SVG, text as glyph outlines: the step before the PNG, for tests.
+ *
+ * @param sp the paper in the site
+ * @param config resolved settings
+ * @param palette colours, from the site's stylesheet
+ */
+export async function renderCardSvg(sp: SitePaper, config: Config, palette: Palette = defaultPalette): Promise<string> {
+  const { satori, fonts } = await loadEngine()
+  return satori(cardTree(sp, config, palette) as never, { ...shareImageSize, fonts })
+}
+
+/**
+ * The share image of a paper: its card as a 1200 × 630 slide, PNG bytes.
+ *
+ * @param sp the paper in the site
+ * @param config resolved settings
+ * @param palette colours, from the site's stylesheet
+ */
+export async function renderCardImage(sp: SitePaper, config: Config, palette: Palette = defaultPalette): Promise<Uint8Array> {
+  return toPng(await renderCardSvg(sp, config, palette), palette, await loadEngine())
+}
+
+/**
+ * The cover of a month as SVG: the step before the PNG, for tests.
+ *
+ * @param month the month in the site
+ * @param config resolved settings
+ * @param palette colours, from the site's stylesheet
+ */
+export async function renderCoverSvg(month: SiteMonth, config: Config, palette: Palette = defaultPalette): Promise<string> {
+  const { satori, fonts } = await loadEngine()
+  return satori(coverTree(month, config, palette) as never, { ...shareImageSize, fonts })
+}
+
+/**
+ * The share image of a month: its title over its cards as small tiles, 1200 × 630, PNG bytes.
+ *
+ * @param month the month in the site
+ * @param config resolved settings
+ * @param palette colours, from the site's stylesheet
+ */
+export async function renderCoverImage(month: SiteMonth, config: Config, palette: Palette = defaultPalette): Promise<Uint8Array> {
+  return toPng(await renderCoverSvg(month, config, palette), palette, await loadEngine())
+}
+
+/** What {@link renderShareImages} made. */
+export interface ShareImages {
+  files: Array<{ path: string; data: Uint8Array }>
+  /** Milliseconds per image, SVG layout and PNG encoding together, in the order of `files`. */
+  ms: number[]
+}
+
+/**
+ * Every share image of a site: a card per paper, a cover per month.
+ *
+ * @param site the site graph
+ * @param publicDir the site's public folder: its `assets/collage.css` gives the colours
+ */
+export async function renderShareImages(site: Site, publicDir?: string): Promise<ShareImages> {
+  let palette: Palette = defaultPalette
+  if (publicDir !== undefined) {
+    try {
+      palette = paletteFromCss(await readFile(path.join(publicDir, 'assets', 'collage.css'), 'utf8'))
+    } catch {
+      // No stylesheet of that name: the shipped colours.
+    }
+  }
+  const out: ShareImages = { files: [], ms: [] }
+  const timed = async (file: string, make: () => Promise<Uint8Array>): Promise<void> => {
+    const started = performance.now()
+    out.files.push({ path: file, data: await make() })
+    out.ms.push(performance.now() - started)
+  }
+  for (const sp of site.papers) await timed(cardImagePath(sp), () => renderCardImage(sp, site.config, palette))
+  for (const month of site.months) await timed(coverImagePath(month), () => renderCoverImage(month, site.config, palette))
+  return out
+}
+
+function toPng(svg: string, palette: Palette, { Resvg }: Engine): Uint8Array {
+  // Text is already outlines: no font lookup, so no system fonts to scan.
+  const png = new Resvg(svg, { fitTo: { mode: 'original' }, font: { loadSystemFonts: false }, background: palette.surface }).render().asPng()
+  return new Uint8Array(png.buffer, png.byteOffset, png.byteLength)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Layout
+
+const W = shareImageSize.width
+const H = shareImageSize.height
+const PAD = 72
+const BAND = 12
+
+function div(style: Record<string, string | number>, ...children: Child[]): Node {
+  return { type: 'div', props: { style: { display: 'flex', boxSizing: 'border-box', ...style }, children } }
+}
+
+function text(style: Record<string, string | number>, value: string): Node {
+  return { type: 'div', props: { style: { display: 'block', boxSizing: 'border-box', ...style }, children: value } }
+}
+
+/** The site's wordmark: four tiles, the month's accent leading, then the site title. */
+function wordmark(config: Config, palette: Palette, accent: { accent: string; line: string }, size: number): Node {
+  const tile = size * 0.46
+  const tiles = div(
+    { width: size, height: size, flexWrap: 'wrap', justifyContent: 'space-between', alignContent: 'space-between', flexShrink: 0 },
+    ...[accent.accent, palette.ink, palette.lineStrong, accent.line].map((c) => div({ width: tile, height: tile, background: c, borderRadius: 2 }))
+  )
+  return div({ alignItems: 'center', gap: size * 0.55 }, tiles, text({ fontSize: size * 1.05, fontWeight: 700, color: palette.ink, letterSpacing: '-0.02em' }, config.title))
+}
+
+/** Where the site lives, as people write it: `example.org/digest`. */
+function siteAddress(config: Config): string {
+  const url = new URL(config.baseUrl)
+  return (url.host + url.pathname).replace(/\/$/, '')
+}
+
+function cardTree(sp: SitePaper, config: Config, palette: Palette): Node {
+  const p = sp.paper
+  const h = createHelpers(config)
+  const colours = palette.months[sp.month.number] ?? palette.months[0]!
+  const address = siteAddress(config)
+  const title = p.titleText
+  // Large while the title takes two lines; smaller steps to keep longer ones within three.
+  const size = countLines(title, (W - 2 * PAD) / 76) <= 2 ? 76 : fitTitle(title, W - 2 * PAD, 3, [68, 62, 56, 52, 48, 44, 40])
+  const eyebrow = div(
+    { alignItems: 'center', gap: 20 },
+    text({ fontSize: 21, fontWeight: 700, color: colours.accent, letterSpacing: '0.08em', textTransform: 'uppercase' }, `Week ${sp.week} · ${h.date(p.date, 'short')}`),
+    ...(p.venue
+      ? [text({ fontSize: 19, fontWeight: 700, color: colours.accent, letterSpacing: '0.05em', textTransform: 'uppercase', padding: '5px 16px', border: `1.5px solid ${colours.line}`, borderRadius: 999, background: colours.soft, maxWidth: 620, overflow: 'hidden', whiteSpace: 'nowrap', textOverflow: 'ellipsis' }, p.venue)]
+      : [])
+  )
+  return div(
+    { width: W, height: H, flexDirection: 'column', background: palette.surface, fontFamily: 'Inter', color: palette.ink },
+    div({ height: BAND, background: colours.accent, flexShrink: 0 }),
+    div(
+      { flexDirection: 'column', flexGrow: 1, padding: `40px ${PAD}px 0` },
+      div(
+        { justifyContent: 'space-between', alignItems: 'center' },
+        wordmark(config, palette, colours, 24),
+        text({ fontSize: 21, fontWeight: 400, color: palette.inkMuted }, sp.month.title)
+      ),
+      div(
+        { flexDirection: 'column', flexGrow: 1, justifyContent: 'center', gap: 22, paddingBottom: 12 },
+        eyebrow,
+        text({ fontSize: size, fontWeight: 700, lineHeight: 1.12, letterSpacing: '-0.022em', color: palette.ink, lineClamp: 3 }, title),
+        text({ fontSize: 27, fontWeight: 400, color: palette.inkMuted, lineHeight: 1.35, whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis' }, `${h.shortAuthors(p.authors)} · ${p.year}`)
+      )
+    ),
+    div(
+      { justifyContent: 'space-between', alignItems: 'center', gap: 40, height: 78, flexShrink: 0, padding: `0 ${PAD}px`, background: colours.soft, borderTop: `1.5px solid ${colours.line}` },
+      div({ gap: 22, overflow: 'hidden', flexShrink: 1 }, ...fitRow(p.tags.map((t) => `#${t}`), W - 2 * PAD - 40 - (wordWidth(address) * 22) / 0.98, 22, 22).map((t) => text({ fontSize: 22, color: palette.inkMuted, whiteSpace: 'nowrap' }, t))),
+      text({ fontSize: 22, fontWeight: 700, color: colours.accent, whiteSpace: 'nowrap', flexShrink: 0 }, address)
+    )
+  )
+}
+
+function coverTree(month: SiteMonth, config: Config, palette: Palette): Node {
+  const h = createHelpers(config)
+  const colours = palette.months[month.number] ?? palette.months[0]!
+  const COVER_PAD = 56
+  const GAP = 18
+  const papers = month.papers
+  const maxTiles = 8
+  const shown = papers.length > maxTiles ? papers.slice(0, maxTiles - 1) : papers
+  const more = papers.length - shown.length
+  const count = shown.length + (more > 0 ? 1 : 0)
+  const cols = count <= 1 ? 1 : count <= 4 ? 2 : count <= 6 ? 3 : 4
+  const rows = Math.max(1, Math.ceil(count / cols))
+  const gridWidth = W - 2 * COVER_PAD
+  const gridHeight = 398
+  const tileWidth = Math.floor((gridWidth - GAP * (cols - 1)) / cols)
+  const tileHeight = Math.floor((gridHeight - GAP * (rows - 1)) / rows)
+  const titleSize = rows === 1 ? (cols === 1 ? 54 : 36) : rows === 2 ? (cols <= 2 ? 26 : 22) : 20
+  const metaSize = rows === 1 ? 18 : rows === 2 ? 15 : 14
+  // Lines that fit under the eyebrow and above the authors.
+  const room = tileHeight - 35 - metaSize * 1.25 * 2 - 2 * 8
+  const titleLines = Math.max(1, Math.min(4, Math.floor(room / (titleSize * 1.12))))
+
+  const tile = (sp: SitePaper): Node =>
+    div(
+      { flexDirection: 'column', justifyContent: rows === 1 ? 'center' : 'space-between', width: tileWidth, height: tileHeight, padding: rows === 1 ? '24px 40px' : '14px 20px 16px', background: palette.surface, border: `1px solid ${palette.line}`, borderTop: `4px solid ${colours.accent}`, borderRadius: 8, gap: rows === 1 ? 20 : 8 },
+      text({ fontSize: metaSize, fontWeight: 700, color: colours.accent, letterSpacing: '0.08em', textTransform: 'uppercase', whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis' }, `Week ${sp.week} · ${h.date(sp.paper.date, 'short')}`),
+      text({ fontSize: fitTitle(sp.paper.titleText, tileWidth - (rows === 1 ? 80 : 40), titleLines, [titleSize, titleSize * 0.9, titleSize * 0.82]), fontWeight: 700, lineHeight: 1.12, letterSpacing: '-0.015em', color: palette.ink, lineClamp: titleLines, flexGrow: rows === 1 ? 0 : 1 }, sp.paper.titleText),
+      text({ fontSize: metaSize, color: palette.inkMuted, whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis' }, `${h.shortAuthors(sp.paper.authors)} · ${sp.paper.year}`)
+    )
+  const moreTile = div(
+    { width: tileWidth, height: tileHeight, alignItems: 'center', justifyContent: 'center', border: `1.5px dashed ${colours.line}`, borderRadius: 8, color: colours.accent, fontSize: titleSize, fontWeight: 700 },
+    `+${more} more`
+  )
+  const grid =
+    count === 0
+      ? div({ width: gridWidth, height: gridHeight, alignItems: 'center', justifyContent: 'center', border: `1.5px dashed ${colours.line}`, borderRadius: 8 }, text({ fontSize: 28, color: palette.inkMuted }, 'No papers yet'))
+      : div({ width: gridWidth, height: gridHeight, flexWrap: 'wrap', gap: GAP, alignContent: 'flex-start' }, ...shown.map(tile), ...(more > 0 ? [moreTile] : []))
+
+  return div(
+    { width: W, height: H, flexDirection: 'column', background: colours.soft, fontFamily: 'Inter', color: palette.ink },
+    div({ height: BAND, background: colours.accent, flexShrink: 0 }),
+    div(
+      { flexDirection: 'column', flexGrow: 1, padding: `30px ${COVER_PAD}px 0` },
+      div(
+        { justifyContent: 'space-between', alignItems: 'center' },
+        wordmark(config, palette, colours, 22),
+        text({ fontSize: 20, fontWeight: 700, color: colours.accent }, siteAddress(config))
+      ),
+      div(
+        { alignItems: 'flex-end', justifyContent: 'space-between', gap: 32, marginTop: 26, marginBottom: 24 },
+        text({ fontSize: fitTitle(month.title, gridWidth - 260, 1, [60, 52, 44, 38]), fontWeight: 700, letterSpacing: '-0.025em', lineHeight: 1.05, color: palette.ink, whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis' }, month.title),
+        text({ fontSize: 20, fontWeight: 700, color: colours.accent, letterSpacing: '0.08em', textTransform: 'uppercase', whiteSpace: 'nowrap', paddingBottom: 6 }, papers.length === 0 ? 'Monthly digest' : `Monthly digest · ${papers.length} paper${papers.length === 1 ? '' : 's'}`)
+      ),
+      grid
+    )
+  )
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fitting text
+
+/**
+ * The largest of `sizes` at which `value`, wrapped on words, takes at most `maxLines` lines of
+ * `width` pixels, by an estimate of Inter Bold's advance widths (satori then lays it out for real,
+ * with a line clamp as the backstop). The smallest size when none fits.
+ */
+export function fitTitle(value: string, width: number, maxLines: number, sizes: readonly number[]): number {
+  for (const size of sizes) {
+    if (countLines(value, width / size) <= maxLines) return Math.round(size)
+  }
+  return Math.round(sizes.at(-1) ?? 40)
+}
+
+/** The leading items that fit, whole, in a row of `width` pixels with `gap` between them. */
+function fitRow(items: readonly string[], width: number, size: number, gap: number): string[] {
+  const out: string[] = []
+  let used = 0
+  for (const item of items) {
+    // Regular is a little narrower than the bold the estimate is made for.
+    const w = wordWidth(item) * size * 0.95
+    if (used + (out.length > 0 ? gap : 0) + w > width) break
+    used += (out.length > 0 ? gap : 0) + w
+    out.push(item)
+  }
+  return out
+}
+
+/** Lines of greedy word wrapping, with `ems` the line width in ems. */
+function countLines(value: string, ems: number): number {
+  const space = 0.26
+  let lines = 1
+  let used = 0
+  for (const word of value.split(/\s+/).filter(Boolean)) {
+    const w = wordWidth(word)
+    if (used === 0) used = w
+    else if (used + space + w <= ems) used += space + w
+    else {
+      lines++
+      used = w
+    }
+    // A word longer than a line wraps by itself (satori breaks it).
+    while (used > ems) {
+      lines++
+      used -= ems
+    }
+  }
+  return lines
+}
+
+/** Width of a word in ems of Inter Bold, tracking -0.022em, within a few percent. */
+function wordWidth(word: string): number {
+  let w = 0
+  for (const ch of word) {
+    if (/[iljI.,:;'’!|]/.test(ch)) w += 0.29
+    else if (/[ftr()[\]{}\-‐–]/.test(ch)) w += 0.42
+    else if (/[mwMWЖШЩЮжшщюФф—]/.test(ch)) w += 0.9
+    else if (/[A-ZА-ЯЁ]/.test(ch)) w += 0.7
+    else if (/[0-9]/.test(ch)) w += 0.62
+    else w += 0.6
+    w -= 0.022
+  }
+  return w * 1.03
+}
+
+function clip(value: string, max: number): string {
+  if (value.length <= max) return value
+  return value.slice(0, max - 1).replace(/\s+\S*$/, '') + '…'
+}
