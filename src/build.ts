@@ -7,13 +7,13 @@ import { loadContent } from './content/load.js'
 import { createMarkdown } from './markdown/processor.js'
 import type { InternalLink } from './markdown/rehype-site-links.js'
 import { fontAssets, katexAssets, listFolder } from './output/assets.js'
-import { DiskWriter, MemoryWriter, OutputError, shortHash, type OutputFile, type Writer } from './output/writer.js'
+import { DiskWriter, MemoryWriter, OutputError, shortHash, type OutputFile, type SiteSession, type Writer } from './output/writer.js'
 import { sortProblems } from './problems.js'
 import { createRenderer, TemplateError } from './render/render.js'
 import { renderShareImages, shareImageConflicts } from './render/share-image.js'
 import { renderFeeds } from './site/feeds.js'
 import { buildSite, type Route, type Site } from './site/graph.js'
-import { closeSearch, renderSearchIndex, type IndexPage } from './site/search-index.js'
+import { openSearchIndex } from './site/search-index.js'
 import { renderSitemap } from './site/sitemap.js'
 import type { Figure, Month, MonthSource, Paper, PaperSource, Problem } from './types.js'
 
@@ -138,44 +138,67 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const assetVersion = shortHash(katex.css, ...cssParts, require('katex/package.json').version as string)
   const images = options.images ?? !options.dryRun
   const renderer = createRenderer(templatesDir, site, assetVersion, { images })
-  const files: OutputFile[] = [...katex.files, ...(await fontAssets()), ...publicFiles, ...figureFiles]
-  let pages = 0
-  const indexed: IndexPage[] = []
-  for (const route of site.routes) {
-    try {
-      const html = renderer.renderRoute(route)
-      files.push({ path: outputPathOf(route), data: html })
-      if (route.kind === 'month' || route.kind === 'paper') indexed.push({ url: config.basePath + route.path.slice(1), html })
-      pages++
-    } catch (error) {
-      if (!(error instanceof TemplateError)) throw error
-      problems.push({ file: path.relative(cwd, path.join(templatesDir, error.template)) || error.template, line: error.line, column: 1, message: `While rendering ${error.page}: ${error.message.split('\n')[0]}`, ruleId: 'template-error', severity: 'error' })
-    }
-  }
-  problems.push(...checkLinks(linkSources, site, files))
+  const staticFiles: OutputFile[] = [...katex.files, ...(await fontAssets()), ...publicFiles, ...figureFiles]
+
+  // Every path the site will have, known before any page is rendered, so links can be checked first.
+  const known = new Set<string>(site.routes.map((r) => r.path))
+  for (const f of staticFiles) known.add('/' + f.path)
+  for (const name of ['feed.xml', 'rss.xml', 'feed.json', 'sitemap.xml', 'robots.txt']) known.add('/' + name)
+  for (const t of site.tags) known.add(`${t.route}feed.xml`)
+  problems.push(...checkLinks(linkSources, known))
   if (images) problems.push(...shareImageConflicts(site))
   if (problems.some((p) => p.severity === 'error')) return finish(problems, false, 0, 0, site)
-  if (images) files.push(...(await renderShareImages(site, publicDir)).files)
-  files.push(...renderFeeds(site), ...(await renderSitemap(site)))
-  if (options.search ?? !options.dryRun) {
-    try {
-      const search = await renderSearchIndex(indexed, config.language)
-      files.push(...search.files)
-      for (const e of search.errors) problems.push({ file: '(search index)', line: 1, column: 1, message: e, ruleId: 'search-index', severity: 'warning' })
-    } finally {
-      await closeSearch()
-    }
+
+  // Pages are written as they are rendered: the whole site is never held in memory at once.
+  const session = options.dryRun || !writer ? discardSession : await writer.open()
+  const search = (options.search ?? !options.dryRun) ? await openSearchIndex(config.language) : undefined
+  let pages = 0
+  let fileCount = 0
+  const write = async (file: OutputFile): Promise<void> => {
+    await session.write(file)
+    fileCount++
   }
-  if (!options.dryRun && writer) {
-    try {
-      await writer.writeSite(files)
-    } catch (error) {
-      if (error instanceof OutputError) return finish([...problems, { file: options.outDir ?? 'dist', line: 1, column: 1, message: error.message, ruleId: 'unsafe-output', severity: 'error' }], false)
-      throw error
+  try {
+    for (const f of staticFiles) await write(f)
+    for (const route of site.routes) {
+      let html: string
+      try {
+        html = renderer.renderRoute(route)
+      } catch (error) {
+        if (!(error instanceof TemplateError)) throw error
+        problems.push({ file: path.relative(cwd, path.join(templatesDir, error.template)) || error.template, line: error.line, column: 1, message: `While rendering ${error.page}: ${error.message.split('\n')[0]}`, ruleId: 'template-error', severity: 'error' })
+        continue
+      }
+      if (problems.length > 0 && problems.some((p) => p.severity === 'error')) continue
+      await write({ path: outputPathOf(route), data: html })
+      if (search && (route.kind === 'month' || route.kind === 'paper')) await search.add({ url: route.path, html })
+      pages++
     }
+    if (problems.some((p) => p.severity === 'error')) {
+      await session.abort()
+      await search?.close()
+      return finish(problems, false, 0, 0, site)
+    }
+    if (images) for (const f of (await renderShareImages(site, publicDir)).files) await write(f)
+    for (const f of renderFeeds(site)) await write(f)
+    for (const f of await renderSitemap(site)) await write(f)
+    if (search) {
+      const index = await search.finish()
+      for (const f of index.files) await write(f)
+      for (const e of index.errors) problems.push({ file: '(search index)', line: 1, column: 1, message: e, ruleId: 'search-index', severity: 'warning' })
+    }
+    await session.commit()
+  } catch (error) {
+    await session.abort()
+    await search?.close()
+    if (error instanceof OutputError) return finish([...problems, { file: options.outDir ?? 'dist', line: 1, column: 1, message: error.message, ruleId: 'unsafe-output', severity: 'error' }], false)
+    throw error
   }
-  return finish(problems, true, pages, files.length + 1, site)
+  return finish(problems, true, pages, fileCount + 1, site)
 }
+
+/** A session that keeps nothing: for dry runs. */
+const discardSession: SiteSession = { write: async () => {}, commit: async () => {}, abort: async () => {} }
 
 /** Build into memory: for tests and the dev server. */
 export async function buildToMemory(options: Omit<BuildOptions, 'writer' | 'outDir'> = {}): Promise<BuildResult & { files: number; output: Map<string, Uint8Array> }> {
@@ -202,9 +225,7 @@ interface LinkSource {
  * Check that every link written in content leads to a page or file of the site. A relative link
  * resolves against the file's own page.
  */
-function checkLinks(sources: readonly LinkSource[], site: Site, files: readonly OutputFile[]): Problem[] {
-  const known = new Set<string>(site.routes.map((r) => r.path))
-  for (const f of files) known.add('/' + f.path)
+function checkLinks(sources: readonly LinkSource[], known: ReadonlySet<string>): Problem[] {
   const problems: Problem[] = []
   for (const source of sources) {
     for (const link of source.links) {

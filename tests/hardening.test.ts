@@ -3,7 +3,7 @@ import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { build, buildToMemory } from '../src/build.js'
 import { createMarkdown } from '../src/markdown/processor.js'
-import { assertSafePath, DiskWriter, OutputError } from '../src/output/writer.js'
+import { assertSafePath, DiskWriter, OutputError, writeSite } from '../src/output/writer.js'
 import { paperFile, root, tempDir, writeContent } from './helpers/site.js'
 
 let cleanups: Array<() => Promise<void>> = []
@@ -79,7 +79,7 @@ describe('output', () => {
     expect((await build({ contentDir: 'content', outDir: 'dist', cwd: dir })).ok).toBe(true)
     const before = await readFile(path.join(dir, 'dist', 'index.html'))
     const writer = new DiskWriter(path.join(dir, 'dist'))
-    await expect(writer.writeSite([{ path: 'index.html', data: 'new' }, { path: 'gone.png', copyFrom: path.join(dir, 'missing.png') }])).rejects.toThrow()
+    await expect(writeSite(writer, [{ path: 'index.html', data: 'new' }, { path: 'gone.png', copyFrom: path.join(dir, 'missing.png') }])).rejects.toThrow()
     expect(await readFile(path.join(dir, 'dist', 'index.html'))).toEqual(before)
     expect((await readdir(dir)).sort()).toEqual(['content', 'dist'])
   })

@@ -1,18 +1,24 @@
 import { createHash } from 'node:crypto'
-import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
+import { copyFile, link, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 
 /** One file of the built site: its bytes, or a file to copy. */
 export type OutputFile = { path: string; data: string | Uint8Array } | { path: string; copyFrom: string }
 
+/** An open build: files go in one by one; nothing is visible until `commit`. */
+export interface SiteSession {
+  /** Add a file. A path given twice is an error. */
+  write(file: OutputFile): Promise<void>
+  /** Make the written files the site, replacing the previous one whole. */
+  commit(): Promise<void>
+  /** Drop everything written; the previous site stays as it was. */
+  abort(): Promise<void>
+}
+
 /** Where a build's files go. */
 export interface Writer {
-  /**
-   * Write every file of a site.
-   *
-   * @param files the complete set of files: anything not listed is not part of the site
-   */
-  writeSite(files: readonly OutputFile[]): Promise<void>
+  /** Start writing a new version of the site. */
+  open(): Promise<SiteSession>
 }
 
 /** Raised when an output path or folder is refused. */
@@ -21,6 +27,23 @@ export class OutputError extends Error {
     super(message)
     this.name = 'OutputError'
   }
+}
+
+/**
+ * Write a complete site through a writer in one go.
+ *
+ * @param writer where to write
+ * @param files every file of the site
+ */
+export async function writeSite(writer: Writer, files: readonly OutputFile[]): Promise<void> {
+  const session = await writer.open()
+  try {
+    for (const f of files) await session.write(f)
+  } catch (error) {
+    await session.abort()
+    throw error
+  }
+  await session.commit()
 }
 
 /**
@@ -48,24 +71,48 @@ export function assertSafePath(sitePath: string): string {
 export class MemoryWriter implements Writer {
   files = new Map<string, Uint8Array>()
 
-  async writeSite(files: readonly OutputFile[]): Promise<void> {
+  async open(): Promise<SiteSession> {
     const next = new Map<string, Uint8Array>()
-    for (const f of files) {
-      const key = assertSafePath(f.path)
-      next.set(key, 'copyFrom' in f ? await readFile(f.copyFrom) : typeof f.data === 'string' ? Buffer.from(f.data) : f.data)
+    return {
+      write: async (f) => {
+        const key = assertSafePath(f.path)
+        if (next.has(key)) throw new OutputError(`Two files of the site would be written to ${key}`)
+        next.set(key, 'copyFrom' in f ? await readFile(f.copyFrom) : typeof f.data === 'string' ? Buffer.from(f.data) : f.data)
+      },
+      commit: async () => {
+        this.files = next
+      },
+      abort: async () => {
+        next.clear()
+      }
     }
-    this.files = next
   }
 }
 
-const marker = '.collage-output'
+/** Name of the file that marks a folder as written by collage, and lists its files' hashes. */
+export const manifestName = '.collage-output'
+
+/** What a build records about its output, in the manifest file. */
+interface Manifest {
+  /** Marker text for people who open the file. */
+  note: string
+  /** Site path → hash of its bytes. */
+  files: Record<string, string>
+  /** Free-form data a build keeps with its output (such as the inputs' fingerprint). */
+  meta?: unknown
+}
 
 /**
  * Writes the site to a folder atomically: everything goes into a fresh sibling folder first, which
  * replaces the old one only once complete. A failed build never touches the previous site.
+ *
+ * A file whose bytes did not change since the previous build is hard-linked from it instead of
+ * written again, so unchanged files keep their identity and modification time.
  */
 export class DiskWriter implements Writer {
   readonly outDir: string
+  /** Data to store in the manifest with the next commit. */
+  meta: unknown
 
   /**
    * @param outDir the output folder; refused when it is a file system root, is or holds one of
@@ -99,49 +146,92 @@ export class DiskWriter implements Writer {
       if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') throw new OutputError(`${this.outDir} is a file, not a folder`)
       throw error
     }
-    if (entries.length > 0 && !entries.includes(marker)) {
-      throw new OutputError(`Refusing to replace ${this.outDir}: it is not empty and was not made by collage (no ${marker} file)`)
+    if (entries.length > 0 && !entries.includes(manifestName)) {
+      throw new OutputError(`Refusing to replace ${this.outDir}: it is not empty and was not made by collage (no ${manifestName} file)`)
     }
   }
 
-  async writeSite(files: readonly OutputFile[]): Promise<void> {
+  /** The manifest of the current output, if there is one. */
+  async readManifest(): Promise<Manifest | undefined> {
+    try {
+      const parsed = JSON.parse(await readFile(path.join(this.outDir, manifestName), 'utf8')) as Manifest
+      return parsed && typeof parsed.files === 'object' ? parsed : undefined
+    } catch {
+      return undefined
+    }
+  }
+
+  async open(): Promise<SiteSession> {
     await this.assertOwned()
+    const previous = (await this.readManifest())?.files ?? {}
     const parent = path.dirname(this.outDir)
     const base = path.basename(this.outDir)
     await mkdir(parent, { recursive: true })
-    const token = `${process.pid}-${Date.now().toString(36)}`
+    const token = `${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`
     const staging = path.join(parent, `.${base}.staging-${token}`)
     const retired = path.join(parent, `.${base}.old-${token}`)
-    try {
-      await mkdir(staging)
-      const made = new Set<string>()
-      for (const f of files) {
+    await mkdir(staging)
+    const made = new Set<string>([staging])
+    const hashes: Record<string, string> = Object.create(null) as Record<string, string>
+    let closed = false
+
+    const ensureDir = async (dir: string): Promise<void> => {
+      if (made.has(dir)) return
+      await mkdir(dir, { recursive: true })
+      made.add(dir)
+    }
+
+    return {
+      write: async (f) => {
         const rel = assertSafePath(f.path)
+        if (rel in hashes) throw new OutputError(`Two files of the site would be written to ${rel}`)
         const target = path.join(staging, rel)
-        const dir = path.dirname(target)
-        if (!made.has(dir)) {
-          await mkdir(dir, { recursive: true })
-          made.add(dir)
+        await ensureDir(path.dirname(target))
+        const bytes = 'copyFrom' in f ? await readFile(f.copyFrom) : f.data
+        const hash = hashBytes(bytes)
+        hashes[rel] = hash
+        if (previous[rel] === hash) {
+          try {
+            await link(path.join(this.outDir, rel), target)
+            return
+          } catch {
+            // The old file is gone or on another device: write it.
+          }
         }
         if ('copyFrom' in f) await copyFile(f.copyFrom, target)
-        else await writeFile(target, f.data)
+        else await writeFile(target, bytes)
+      },
+      commit: async () => {
+        if (closed) throw new OutputError('This build was already committed or aborted')
+        closed = true
+        try {
+          const manifest: Manifest = { note: 'Written by collage build; this folder is replaced on every build.', files: hashes, ...(this.meta === undefined ? {} : { meta: this.meta }) }
+          await writeFile(path.join(staging, manifestName), JSON.stringify(manifest))
+          let hadOld = false
+          try {
+            await stat(this.outDir)
+            hadOld = true
+          } catch {
+            hadOld = false
+          }
+          if (hadOld) await rename(this.outDir, retired)
+          await rename(staging, this.outDir)
+          if (hadOld) await rm(retired, { recursive: true, force: true })
+        } catch (error) {
+          await rm(staging, { recursive: true, force: true })
+          throw error
+        }
+      },
+      abort: async () => {
+        closed = true
+        await rm(staging, { recursive: true, force: true })
       }
-      await writeFile(path.join(staging, marker), 'This folder is written by collage build; it is replaced on every build.\n')
-      let hadOld = false
-      try {
-        await stat(this.outDir)
-        hadOld = true
-      } catch {
-        hadOld = false
-      }
-      if (hadOld) await rename(this.outDir, retired)
-      await rename(staging, this.outDir)
-      if (hadOld) await rm(retired, { recursive: true, force: true })
-    } catch (error) {
-      await rm(staging, { recursive: true, force: true })
-      throw error
     }
   }
+}
+
+function hashBytes(bytes: string | Uint8Array): string {
+  return createHash('sha1').update(bytes).digest('base64url')
 }
 
 /** A short content hash, for cache-busting asset URLs. */

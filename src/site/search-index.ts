@@ -9,31 +9,45 @@ export interface IndexPage {
   html: string
 }
 
-/**
- * A Pagefind index of the pages (only their `data-pagefind-body` parts), as files under
- * `pagefind/`. TeX sources of formulas are left out of the index, so a search shows symbols.
- *
- * @param pages pages to index
- * @param language the site's language
- */
-export async function renderSearchIndex(pages: readonly IndexPage[], language: string): Promise<{ files: OutputFile[]; errors: string[] }> {
-  const { index, errors } = await pagefind.createIndex({ forceLanguage: language })
-  if (!index) return { files: [], errors }
-  try {
-    const problems: string[] = [...errors]
-    for (const page of pages) {
-      const result = await index.addHTMLFile({ url: page.url, content: dropTexAnnotations(page.html) })
-      problems.push(...result.errors)
-    }
-    const { files, errors: writeErrors } = await index.getFiles()
-    problems.push(...writeErrors)
-    return { files: files.map((f) => ({ path: `pagefind/${f.path}`, data: f.content })), errors: problems }
-  } finally {
-    await index.deleteIndex()
-  }
+/** A search index being filled page by page. */
+export interface SearchIndexer {
+  /** Index one page (only its `data-pagefind-body` part). */
+  add(page: IndexPage): Promise<void>
+  /** The index as files under `pagefind/`, and any problems Pagefind reported. */
+  finish(): Promise<{ files: OutputFile[]; errors: string[] }>
+  /** Stop without output. */
+  close(): Promise<void>
 }
 
-/** Stop Pagefind's helper process; call once when no more indexes will be built. */
-export async function closeSearch(): Promise<void> {
-  await pagefind.close()
+/**
+ * Start a Pagefind index. TeX sources of formulas are left out of the index, so a search shows
+ * symbols, not `\beta`.
+ *
+ * @param language the site's language
+ */
+export async function openSearchIndex(language: string): Promise<SearchIndexer> {
+  const { index, errors } = await pagefind.createIndex({ forceLanguage: language })
+  const problems: string[] = [...errors]
+  const close = async (): Promise<void> => {
+    if (index) await index.deleteIndex()
+    await pagefind.close()
+  }
+  return {
+    async add(page) {
+      if (!index) return
+      const result = await index.addHTMLFile({ url: page.url, content: dropTexAnnotations(page.html) })
+      problems.push(...result.errors)
+    },
+    async finish() {
+      if (!index) return { files: [], errors: problems }
+      try {
+        const { files, errors: writeErrors } = await index.getFiles()
+        problems.push(...writeErrors)
+        return { files: files.map((f) => ({ path: `pagefind/${f.path}`, data: f.content })), errors: problems }
+      } finally {
+        await close()
+      }
+    },
+    close
+  }
 }
