@@ -175,6 +175,13 @@ describe('drawing a card', () => {
     expect(pngSize(await renderCardImage(sp, config))).toEqual({ width: 1200, height: 630 })
   })
 
+  it('draws without masks or clip paths, which resvg draws many times slower', async () => {
+    const full = { ...month, papers: Array.from({ length: 5 }, (_, i) => paperOf(`p${i}`, 'Deep Residual Learning for Image Recognition')) }
+    for (const svg of [await renderCardSvg(paperOf('a', 'Attentive Neural Processes'), config), await renderCoverSvg(full, config)]) {
+      expect(svg).not.toMatch(/(mask|clip-path)="url\(/)
+    }
+  })
+
   it('shrinks long titles and keeps short ones large', () => {
     const sizes = [68, 62, 56, 52, 48, 44, 40]
     expect(fitTitle('Attentive Neural Processes', 1056, 3, sizes)).toBe(68)

@@ -266,6 +266,19 @@ function text(style: Record<string, string | number>, value: string): Node {
   return { type: 'div', props: { style: { display: 'block', boxSizing: 'border-box', ...style }, children: value } }
 }
 
+/**
+ * A box with a hairline border and rounded corners, drawn as two filled shapes: a border of
+ * satori's with rounded corners becomes a clip path, which resvg draws many times slower.
+ */
+function outlined(style: Record<string, string | number>, border: string, fill: string, ...children: Child[]): Node {
+  const radius = typeof style.borderRadius === 'number' ? style.borderRadius : 8
+  const { width, height, flexDirection: _direction, ...outer } = style
+  return div(
+    { ...outer, ...(width === undefined ? {} : { width }), ...(height === undefined ? {} : { height }), padding: 1, background: border, borderRadius: radius + 1 },
+    div({ flexGrow: 1, flexDirection: style.flexDirection ?? 'row', background: fill, borderRadius: radius }, ...children)
+  )
+}
+
 /** The site's wordmark: four tiles, the month's accent leading, then the site title. */
 function wordmark(config: Config, palette: Palette, accent: { accent: string; line: string }, size: number): Node {
   const tile = size * 0.46
@@ -294,7 +307,7 @@ function cardTree(sp: SitePaper, config: Config, palette: Palette): Node {
     { alignItems: 'center', gap: 20 },
     text({ fontSize: 21, fontWeight: 700, color: colours.accent, letterSpacing: '0.08em', textTransform: 'uppercase' }, `Week ${sp.week} · ${h.date(p.date, 'short')}`),
     ...(p.venue
-      ? [text({ fontSize: 19, fontWeight: 700, color: colours.accent, letterSpacing: '0.05em', textTransform: 'uppercase', padding: '5px 16px', border: `1.5px solid ${colours.line}`, borderRadius: 999, background: colours.soft, maxWidth: 620, overflow: 'hidden', whiteSpace: 'nowrap', textOverflow: 'ellipsis' }, p.venue)]
+      ? [outlined({ borderRadius: 999 }, colours.line, colours.soft, text({ fontSize: 19, fontWeight: 700, color: colours.accent, letterSpacing: '0.05em', padding: '4px 15px', whiteSpace: 'nowrap' }, ellipsize(p.venue.toLocaleUpperCase(config.language), 580, 19, 0.05)))]
       : [])
   )
   return div(
@@ -311,12 +324,14 @@ function cardTree(sp: SitePaper, config: Config, palette: Palette): Node {
         { flexDirection: 'column', flexGrow: 1, justifyContent: 'center', gap: 22, paddingBottom: 12 },
         eyebrow,
         text({ fontSize: size, fontWeight: 700, lineHeight: 1.12, letterSpacing: '-0.022em', color: palette.ink, lineClamp: 3 }, title),
-        text({ fontSize: 27, fontWeight: 400, color: palette.inkMuted, lineHeight: 1.35, whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis' }, `${h.shortAuthors(p.authors)} · ${p.year}`)
+        text({ fontSize: 27, fontWeight: 400, color: palette.inkMuted, lineHeight: 1.35, whiteSpace: 'nowrap' }, ellipsize(`${h.shortAuthors(p.authors)} · ${p.year}`, W - 2 * PAD, 27))
       )
     ),
+    // A rule, not a border: a one-sided border becomes clip paths, slow to draw.
+    div({ height: 2, flexShrink: 0, background: colours.line }),
     div(
-      { justifyContent: 'space-between', alignItems: 'center', gap: 40, height: 78, flexShrink: 0, padding: `0 ${PAD}px`, background: colours.soft, borderTop: `1.5px solid ${colours.line}` },
-      div({ gap: 22, overflow: 'hidden', flexShrink: 1 }, ...fitRow(p.tags.map((t) => `#${t}`), W - 2 * PAD - 40 - (wordWidth(address) * 22) / 0.98, 22, 22).map((t) => text({ fontSize: 22, color: palette.inkMuted, whiteSpace: 'nowrap' }, t))),
+      { justifyContent: 'space-between', alignItems: 'center', gap: 40, height: 76, flexShrink: 0, padding: `0 ${PAD}px`, background: colours.soft },
+      div({ gap: 22, flexShrink: 1 }, ...fitRow(p.tags.map((t) => `#${t}`), W - 2 * PAD - 40 - textWidth(address) * 22, 22, 22).map((t) => text({ fontSize: 22, color: palette.inkMuted, whiteSpace: 'nowrap' }, t))),
       text({ fontSize: 22, fontWeight: 700, color: colours.accent, whiteSpace: 'nowrap', flexShrink: 0 }, address)
     )
   )
@@ -335,6 +350,7 @@ function coverTree(month: SiteMonth, config: Config, palette: Palette): Node {
   const cols = count <= 1 ? 1 : count <= 4 ? 2 : count <= 6 ? 3 : 4
   const rows = Math.max(1, Math.ceil(count / cols))
   const gridWidth = W - 2 * COVER_PAD
+  const monthSize = fitTitle(month.title, gridWidth - 420, 1, [60, 52, 44, 38])
   const gridHeight = 398
   const tileWidth = Math.floor((gridWidth - GAP * (cols - 1)) / cols)
   const tileHeight = Math.floor((gridHeight - GAP * (rows - 1)) / rows)
@@ -345,19 +361,22 @@ function coverTree(month: SiteMonth, config: Config, palette: Palette): Node {
   const titleLines = Math.max(1, Math.min(4, Math.floor(room / (titleSize * 1.12))))
 
   const tile = (sp: SitePaper): Node =>
-    div(
-      { flexDirection: 'column', justifyContent: rows === 1 ? 'center' : 'space-between', width: tileWidth, height: tileHeight, padding: rows === 1 ? '24px 40px' : '14px 20px 16px', background: palette.surface, border: `1px solid ${palette.line}`, borderTop: `4px solid ${colours.accent}`, borderRadius: 8, gap: rows === 1 ? 20 : 8 },
-      text({ fontSize: metaSize, fontWeight: 700, color: colours.accent, letterSpacing: '0.08em', textTransform: 'uppercase', whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis' }, `Week ${sp.week} · ${h.date(sp.paper.date, 'short')}`),
+    outlined(
+      { width: tileWidth, height: tileHeight, flexDirection: 'column' },
+      palette.line,
+      palette.surface,
+      div({ height: 4, flexShrink: 0, background: colours.accent, borderRadius: '7px 7px 0 0' }),
+      div(
+        { flexDirection: 'column', flexGrow: 1, justifyContent: rows === 1 ? 'center' : 'space-between', padding: rows === 1 ? '20px 40px 24px' : '10px 19px 15px', gap: rows === 1 ? 20 : 8 },
+      text({ fontSize: metaSize, fontWeight: 700, color: colours.accent, letterSpacing: '0.08em', whiteSpace: 'nowrap' }, ellipsize(`Week ${sp.week} · ${h.date(sp.paper.date, 'short')}`.toLocaleUpperCase(config.language), tileWidth - 42, metaSize, 0.08)),
       text({ fontSize: fitTitle(sp.paper.titleText, tileWidth - (rows === 1 ? 80 : 40), titleLines, [titleSize, titleSize * 0.9, titleSize * 0.82]), fontWeight: 700, lineHeight: 1.12, letterSpacing: '-0.015em', color: palette.ink, lineClamp: titleLines, flexGrow: rows === 1 ? 0 : 1 }, sp.paper.titleText),
-      text({ fontSize: metaSize, color: palette.inkMuted, whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis' }, `${h.shortAuthors(sp.paper.authors)} · ${sp.paper.year}`)
+        text({ fontSize: metaSize, color: palette.inkMuted, whiteSpace: 'nowrap' }, ellipsize(`${h.shortAuthors(sp.paper.authors)} · ${sp.paper.year}`, tileWidth - 42, metaSize))
+      )
     )
-  const moreTile = div(
-    { width: tileWidth, height: tileHeight, alignItems: 'center', justifyContent: 'center', border: `1.5px dashed ${colours.line}`, borderRadius: 8, color: colours.accent, fontSize: titleSize, fontWeight: 700 },
-    `+${more} more`
-  )
+  const moreTile = outlined({ width: tileWidth, height: tileHeight }, colours.line, colours.soft, div({ flexGrow: 1, alignItems: 'center', justifyContent: 'center', color: colours.accent, fontSize: titleSize, fontWeight: 700 }, `+${more} more`))
   const grid =
     count === 0
-      ? div({ width: gridWidth, height: gridHeight, alignItems: 'center', justifyContent: 'center', border: `1.5px dashed ${colours.line}`, borderRadius: 8 }, text({ fontSize: 28, color: palette.inkMuted }, 'No papers yet'))
+      ? outlined({ width: gridWidth, height: gridHeight }, colours.line, colours.soft, div({ flexGrow: 1, alignItems: 'center', justifyContent: 'center' }, text({ fontSize: 28, color: palette.inkMuted }, 'No papers yet')))
       : div({ width: gridWidth, height: gridHeight, flexWrap: 'wrap', gap: GAP, alignContent: 'flex-start' }, ...shown.map(tile), ...(more > 0 ? [moreTile] : []))
 
   return div(
@@ -372,7 +391,7 @@ function coverTree(month: SiteMonth, config: Config, palette: Palette): Node {
       ),
       div(
         { alignItems: 'flex-end', justifyContent: 'space-between', gap: 32, marginTop: 26, marginBottom: 24 },
-        text({ fontSize: fitTitle(month.title, gridWidth - 260, 1, [60, 52, 44, 38]), fontWeight: 700, letterSpacing: '-0.025em', lineHeight: 1.05, color: palette.ink, whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis' }, month.title),
+        text({ fontSize: monthSize, fontWeight: 700, letterSpacing: '-0.025em', lineHeight: 1.05, color: palette.ink, whiteSpace: 'nowrap' }, ellipsize(month.title, gridWidth - 420, monthSize)),
         text({ fontSize: 20, fontWeight: 700, color: colours.accent, letterSpacing: '0.08em', textTransform: 'uppercase', whiteSpace: 'nowrap', paddingBottom: 6 }, papers.length === 0 ? 'Monthly digest' : `Monthly digest · ${papers.length} paper${papers.length === 1 ? '' : 's'}`)
       ),
       grid
@@ -406,6 +425,23 @@ function fitRow(items: readonly string[], width: number, size: number, gap: numb
     used += (out.length > 0 ? gap : 0) + w
     out.push(item)
   }
+  return out
+}
+
+/** Width in ems of a line of text, set in Inter Bold (Regular is a little narrower). */
+function textWidth(value: string, tracking = 0): number {
+  const words = value.split(/\s+/).filter(Boolean)
+  return words.reduce((sum, w) => sum + wordWidth(w) + [...w].length * tracking, 0) + (words.length - 1) * 0.26
+}
+
+/** `value`, cut at a word with `…` when it would be wider than `width` pixels at `size`. */
+function ellipsize(value: string, width: number, size: number, tracking = 0): string {
+  if (textWidth(value, tracking) * size <= width) return value
+  const words = value.split(/\s+/).filter(Boolean)
+  while (words.length > 1 && textWidth(`${words.join(' ')}…`, tracking) * size > width) words.pop()
+  let out = `${words.join(' ')}…`
+  // One word longer than the line: cut it by characters.
+  while (out.length > 1 && textWidth(out, tracking) * size > width) out = `${[...out].slice(0, -2).join('')}…`
   return out
 }
 
