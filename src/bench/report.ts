@@ -57,6 +57,8 @@ export interface BenchReport {
   cpu: string
   cores: number
   platform: string
+  /** One-minute load average of the machine when the measurements started and ended: other work skews the times. */
+  loadAverage: { start: number; end: number }
   scenarios: ScenarioSummary[]
   /** Median time of the reference divided by median time of a cold `collage build`. */
   speedup: number
@@ -102,7 +104,7 @@ export function formatMarkdown(report: BenchReport): string {
   const int = (n: number) => Math.round(n).toLocaleString('en-US')
   const lines = [
     `**${report.papers.toLocaleString('en-US')} papers** in ${report.months} months (seed ${report.seed}), median of ${report.runs} run${report.runs === 1 ? '' : 's'}; ` +
-      `Node ${report.node}, ${report.cores} × ${report.cpu}, ${report.platform}.`,
+      `Node ${report.node}, ${report.cores} × ${report.cpu}, ${report.platform}; load average ${report.loadAverage.start.toFixed(1)} at the start, ${report.loadAverage.end.toFixed(1)} at the end.`,
     '',
     '| Pipeline | Pages | Total (ms) | Per page (ms) | Peak RSS (MB) | Peak RSS with subprocesses (MB) |',
     '| --- | ---: | ---: | ---: | ---: | ---: |',

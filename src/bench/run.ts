@@ -132,6 +132,7 @@ try {
   const paperPaths = site.papers.map((p) => p.path)
 
   const samples: Record<ScenarioKey, Sample[]> = { reference: [], cold: [], unchanged: [], oneChanged: [] }
+  const loadAtStart = os.loadavg()[0] ?? 0
   const check = (sample: Sample, what: string): Sample => {
     if (sample.errors > 0) throw new Error(`${what}: ${sample.errors} errors`)
     return sample
@@ -168,6 +169,7 @@ try {
     cpu: (cpus[0]?.model ?? 'unknown CPU').replace(/\s+/g, ' ').trim(),
     cores: cpus.length,
     platform: `${os.type()} ${os.release()}`,
+    loadAverage: { start: loadAtStart, end: os.loadavg()[0] ?? 0 },
     ...summarise(samples)
   }
   process.stdout.write(formatMarkdown(report))
