@@ -4,7 +4,8 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { imageSize } from 'image-size'
 import { loadContent } from './content/load.js'
-import { createMarkdown } from './markdown/processor.js'
+import { DiskCache, hashOf, toolVersions } from './cache.js'
+import { createMarkdown, type Markdown, type Rendered } from './markdown/processor.js'
 import type { InternalLink } from './markdown/rehype-site-links.js'
 import { fontAssets, katexAssets, listFolder } from './output/assets.js'
 import { DiskWriter, MemoryWriter, OutputError, shortHash, type OutputFile, type SiteSession, type Writer } from './output/writer.js'
@@ -39,6 +40,10 @@ export interface BuildOptions {
   dryRun?: boolean
   /** Build the search index. Default: true (false in a dry run). */
   search?: boolean
+  /** Keep rendered Markdown in a cache on disk between builds. Default: true. */
+  cache?: boolean
+  /** Folder of that cache. Default: `.collage-cache` in `cwd`. */
+  cacheDir?: string
   /** Draw the share images (a card per paper, a cover per month) and point pages at them. Default: true (false in a dry run). */
   images?: boolean
 }
@@ -107,13 +112,16 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const problems = [...loaded.problems]
   const { config } = loaded
   const markdown = createMarkdown({ macros: config.macros, basePath: config.basePath })
+  // Rendered Markdown is cached by the file's bytes and everything else that shapes it.
+  const renderCache = new DiskCache<RenderedFile>(options.cache === false ? undefined : path.resolve(cwd, options.cacheDir ?? '.collage-cache', 'render'), options.dryRun === true)
+  const renderSalt = hashOf(toolVersions, JSON.stringify(config.macros), config.basePath)
   const linkSources: LinkSource[] = []
   const realContent = await realpath(contentDir)
 
   const papers: Paper[] = []
   const figureFiles: OutputFile[] = []
   for (const source of loaded.papers) {
-    const paper = renderPaper(source, markdown, config.summaryWords, problems, linkSources)
+    const paper = await renderPaper(source, markdown, renderCache, renderSalt, config.summaryWords, problems, linkSources)
     if (source.figure) {
       const figure = await resolveFigure(source, realContent, problems)
       if (figure) {
@@ -127,7 +135,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     }
     papers.push(paper)
   }
-  const months = loaded.months.map((m) => renderMonth(m, markdown, problems, linkSources))
+  const months: Month[] = []
+  for (const m of loaded.months) months.push(await renderMonth(m, markdown, renderCache, renderSalt, problems, linkSources))
   const { site, problems: siteProblems } = buildSite(config, months, papers)
   problems.push(...siteProblems)
   if (problems.some((p) => p.severity === 'error')) return finish(problems, false, 0, 0, site)
@@ -242,12 +251,36 @@ function checkLinks(sources: readonly LinkSource[], known: ReadonlySet<string>):
   return problems
 }
 
-function renderPaper(source: PaperSource, markdown: ReturnType<typeof createMarkdown>, budget: number, problems: Problem[], linkSources: LinkSource[]): Paper {
-  const summary = markdown.renderBlock(source.body, source.path)
-  const takeaway = markdown.renderInline(source.takeaway, source.path, source.takeawayLine, source.takeawayColumn)
+/** What the Markdown of one file renders to, as kept in the cache. */
+type RenderedFile = Record<string, Rendered>
+
+async function cached(cache: DiskCache<RenderedFile>, key: string, render: () => RenderedFile): Promise<RenderedFile> {
+  const hit = await cache.get(key)
+  if (hit) return hit
+  const value = render()
+  await cache.set(key, value)
+  return value
+}
+
+async function renderPaper(
+  source: PaperSource,
+  markdown: Markdown,
+  cache: DiskCache<RenderedFile>,
+  salt: string,
+  budget: number,
+  problems: Problem[],
+  linkSources: LinkSource[]
+): Promise<Paper> {
+  const rendered = await cached(cache, hashOf(salt, 'paper', source.path, source.raw), () => ({
+    summary: markdown.renderBlock(source.body, source.path),
+    takeaway: markdown.renderInline(source.takeaway, source.path, source.takeawayLine, source.takeawayColumn),
+    title: markdown.renderTitle(source.title, source.path, source.titleLine, source.titleColumn)
+  }))
+  const summary = rendered.summary!
+  const takeaway = rendered.takeaway!
+  const title = rendered.title!
   const page = `/${source.month.slice(0, 4)}/${source.month.slice(5, 7)}/${source.slug}/`
   linkSources.push({ file: source.path, page, links: [...summary.internalLinks, ...takeaway.internalLinks] })
-  const title = markdown.renderTitle(source.title, source.path, source.titleLine, source.titleColumn)
   problems.push(...summary.problems, ...takeaway.problems, ...title.problems)
   if (summary.words > budget) {
     const firstLine = source.body.split('\n').findIndex((l) => l.trim() !== '') + 1
@@ -275,11 +308,15 @@ function renderPaper(source: PaperSource, markdown: ReturnType<typeof createMark
   return paper
 }
 
-function renderMonth(source: MonthSource, markdown: ReturnType<typeof createMarkdown>, problems: Problem[], linkSources: LinkSource[]): Month {
+async function renderMonth(source: MonthSource, markdown: Markdown, cache: DiskCache<RenderedFile>, salt: string, problems: Problem[], linkSources: LinkSource[]): Promise<Month> {
   const path = source.path ?? `content/${source.key}/index.md`
-  const intro = markdown.renderBlock(source.intro, path)
-  // A block scalar starts on the line after `outro: |`.
-  const outro = markdown.renderBlock('\n'.repeat(source.outroLine) + source.outro, path)
+  const rendered = await cached(cache, hashOf(salt, 'month', path, source.raw, source.intro), () => ({
+    intro: markdown.renderBlock(source.intro, path),
+    // A block scalar starts on the line after `outro: |`.
+    outro: markdown.renderBlock('\n'.repeat(source.outroLine) + source.outro, path)
+  }))
+  const intro = rendered.intro!
+  const outro = rendered.outro!
   linkSources.push({ file: path, page: `/${source.key.slice(0, 4)}/${source.key.slice(5, 7)}/`, links: [...intro.internalLinks, ...outro.internalLinks] })
   problems.push(...intro.problems, ...outro.problems)
   return { ...source, introHtml: intro.html, outroHtml: source.outro ? outro.html : '', summaryText: intro.text }
