@@ -4,7 +4,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { imageSize } from 'image-size'
 import { loadContent } from './content/load.js'
-import { DiskCache, hashOf, toolVersions } from './cache.js'
+import { DiskCache, fingerprintFolder, hashOf, toolVersions } from './cache.js'
 import { createMarkdown, type Markdown, type Rendered } from './markdown/processor.js'
 import type { InternalLink } from './markdown/rehype-site-links.js'
 import { fontAssets, katexAssets, listFolder } from './output/assets.js'
@@ -62,6 +62,17 @@ export interface BuildResult {
   ms: number
   /** The site graph, when the content loaded. */
   site?: Site
+  /** True when nothing that shapes the site changed since the last build, which was kept as it was. */
+  upToDate?: boolean
+}
+
+/** What a disk build keeps in its output's manifest, to skip the next build when nothing changed. */
+interface BuildMeta {
+  fingerprint: string
+  pages: number
+  files: number
+  /** Warnings of that build, reported again when it is reused. */
+  problems: Problem[]
 }
 
 const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
@@ -96,14 +107,30 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   }
 
   let writer = options.writer
+  let disk: DiskWriter | undefined
+  let fingerprint: string | undefined
   if (!writer && !options.dryRun) {
     try {
-      const disk = new DiskWriter(path.resolve(cwd, options.outDir ?? 'dist'), [contentDir, templatesDir, publicDir])
+      disk = new DiskWriter(path.resolve(cwd, options.outDir ?? 'dist'), [contentDir, templatesDir, publicDir])
       await disk.assertOwned()
       writer = disk
     } catch (error) {
       if (error instanceof OutputError) return finish([{ file: options.outDir ?? 'dist', line: 1, column: 1, message: error.message, ruleId: 'unsafe-output', severity: 'error' }], false)
       throw error
+    }
+    if (options.cache !== false) {
+      // Everything that shapes the output: when none of it changed, the last site is still right.
+      fingerprint = hashOf(
+        toolVersions,
+        JSON.stringify([options.baseUrl ?? null, options.drafts ?? false, options.search ?? true, options.images ?? true]),
+        await fingerprintFolder(contentDir),
+        await fingerprintFolder(templatesDir),
+        await fingerprintFolder(publicDir)
+      )
+      const previous = (await disk.readManifest())?.meta as BuildMeta | undefined
+      if (previous?.fingerprint === fingerprint) {
+        return { ...finish(previous.problems, true, previous.pages, previous.files), upToDate: true }
+      }
     }
   }
 
@@ -195,6 +222,10 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       const index = await search.finish()
       for (const f of index.files) await write(f)
       for (const e of index.errors) problems.push({ file: '(search index)', line: 1, column: 1, message: e, ruleId: 'search-index', severity: 'warning' })
+    }
+    if (disk && fingerprint) {
+      const meta: BuildMeta = { fingerprint, pages, files: fileCount + 1, problems: problems.filter((p) => p.severity === 'warning') }
+      disk.meta = meta
     }
     await session.commit()
   } catch (error) {
