@@ -4,7 +4,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { imageSize } from 'image-size'
 import { loadContent } from './content/load.js'
-import { DiskCache, fingerprintFolder, hashOf, toolVersions } from './cache.js'
+import { DiskBytesCache, DiskCache, fingerprintFolder, hashOf, toolVersions } from './cache.js'
 import { createMarkdown, type Markdown, type Rendered } from './markdown/processor.js'
 import type { InternalLink } from './markdown/rehype-site-links.js'
 import { fontAssets, katexAssets, listFolder } from './output/assets.js'
@@ -125,7 +125,9 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
         JSON.stringify([options.baseUrl ?? null, options.drafts ?? false, options.search ?? true, options.images ?? true]),
         await fingerprintFolder(contentDir),
         await fingerprintFolder(templatesDir),
-        await fingerprintFolder(publicDir)
+        await fingerprintFolder(publicDir),
+        // Collage's own code: a changed tool may render the same content differently.
+        await fingerprintFolder(path.dirname(fileURLToPath(import.meta.url)))
       )
       const previous = (await disk.readManifest())?.meta as BuildMeta | undefined
       if (previous?.fingerprint === fingerprint) {
@@ -215,7 +217,10 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       await search?.close()
       return finish(problems, false, 0, 0, site)
     }
-    if (images) for (const f of (await renderShareImages(site, publicDir)).files) await write(f)
+    if (images) {
+      const imageCache = new DiskBytesCache(options.cache === false ? undefined : path.resolve(cwd, options.cacheDir ?? '.collage-cache', 'images'))
+      for (const f of (await renderShareImages(site, publicDir, imageCache)).files) await write(f)
+    }
     for (const f of renderFeeds(site)) await write(f)
     for (const f of await renderSitemap(site)) await write(f)
     if (search) {

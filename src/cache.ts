@@ -10,7 +10,7 @@ const require = createRequire(import.meta.url)
  * Version of an installed package, found from its entry point (some packages do not export
  * their `package.json`).
  */
-function versionOf(name: string): string {
+export function versionOf(name: string): string {
   let dir = path.dirname(require.resolve(name))
   for (;;) {
     try {
@@ -82,6 +82,44 @@ export class DiskCache<T> {
 
   private fileOf(key: string): string {
     return path.join(this.dir!, key.slice(0, 2), `${key}.json`)
+  }
+}
+
+/** Like {@link DiskCache}, for raw bytes (such as images): one file per entry. */
+export class DiskBytesCache {
+  /**
+   * @param dir folder of the cache; undefined disables it
+   * @param readOnly read entries but never write
+   */
+  constructor(
+    readonly dir: string | undefined,
+    readonly readOnly = false
+  ) {}
+
+  async get(key: string): Promise<Uint8Array | undefined> {
+    if (!this.dir) return undefined
+    try {
+      return await readFile(this.fileOf(key))
+    } catch {
+      return undefined
+    }
+  }
+
+  async set(key: string, value: Uint8Array): Promise<void> {
+    if (!this.dir || this.readOnly) return
+    const file = this.fileOf(key)
+    try {
+      await mkdir(path.dirname(file), { recursive: true })
+      const temp = `${file}.${process.pid}.tmp`
+      await writeFile(temp, value)
+      await rename(temp, file)
+    } catch {
+      // A cache that cannot be written only costs speed.
+    }
+  }
+
+  private fileOf(key: string): string {
+    return path.join(this.dir!, key.slice(0, 2), key)
   }
 }
 

@@ -1,8 +1,10 @@
 import { readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import type { Resvg as ResvgClass } from '@resvg/resvg-js'
 import type satoriFunction from 'satori'
+import { DiskBytesCache, hashOf, toolVersions, versionOf } from '../cache.js'
 import type { Config } from '../config.js'
 import type { Site, SiteMonth, SitePaper } from '../site/graph.js'
 import type { Problem } from '../types.js'
@@ -224,7 +226,7 @@ export interface ShareImages {
  * @param site the site graph
  * @param publicDir the site's public folder: its `assets/collage.css` gives the colours
  */
-export async function renderShareImages(site: Site, publicDir?: string): Promise<ShareImages> {
+export async function renderShareImages(site: Site, publicDir?: string, cache?: DiskBytesCache): Promise<ShareImages> {
   let palette: Palette = defaultPalette
   if (publicDir !== undefined) {
     try {
@@ -234,13 +236,24 @@ export async function renderShareImages(site: Site, publicDir?: string): Promise
     }
   }
   const out: ShareImages = { files: [], ms: [] }
-  const timed = async (file: string, make: () => Promise<Uint8Array>): Promise<void> => {
+  // An image is a pure function of what it shows, the colours and this module's code: that is the key.
+  const salt = hashOf(await selfVersion(), JSON.stringify(palette), site.config.title, site.config.baseUrl, site.config.language)
+  const timed = async (file: string, inputs: unknown, make: () => Promise<Uint8Array>): Promise<void> => {
     const started = performance.now()
-    out.files.push({ path: file, data: await make() })
+    const key = hashOf(salt, file, JSON.stringify(inputs))
+    let data = await cache?.get(key)
+    if (!data) {
+      data = await make()
+      await cache?.set(key, data)
+    }
+    out.files.push({ path: file, data })
     out.ms.push(performance.now() - started)
   }
-  for (const sp of site.papers) await timed(cardImagePath(sp), () => renderCardImage(sp, site.config, palette))
-  for (const month of site.months) await timed(coverImagePath(month), () => renderCoverImage(month, site.config, palette))
+  const cardInputs = (sp: SitePaper) => [sp.paper.titleText, sp.paper.authors, sp.paper.year, sp.paper.date, sp.week, sp.paper.venue ?? null, sp.paper.tags, sp.month.title, sp.month.number]
+  for (const sp of site.papers) await timed(cardImagePath(sp), cardInputs(sp), () => renderCardImage(sp, site.config, palette))
+  for (const month of site.months) {
+    await timed(coverImagePath(month), [month.title, month.number, month.papers.map(cardInputs)], () => renderCoverImage(month, site.config, palette))
+  }
   return out
 }
 
@@ -485,4 +498,14 @@ function wordWidth(word: string): number {
 function clip(value: string, max: number): string {
   if (value.length <= max) return value
   return value.slice(0, max - 1).replace(/\s+\S*$/, '') + '…'
+}
+
+let selfHash: Promise<string> | undefined
+
+/** A hash of this module's own code, so that a change in the drawing invalidates cached images. */
+function selfVersion(): Promise<string> {
+  selfHash ??= readFile(fileURLToPath(import.meta.url)).then((bytes) =>
+    hashOf(toolVersions, bytes, ...['satori', '@resvg/resvg-js', '@fontsource/inter', '@fontsource/noto-sans-math'].map(versionOf))
+  )
+  return selfHash
 }
