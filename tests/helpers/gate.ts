@@ -231,11 +231,12 @@ export async function checkKeyboardFocus(page: Page): Promise<{ count: number; p
 // ---------------------------------------------------------------------------------------------
 // Layout
 
-/** Every `.katex` has MathML, and every `.katex-html` box has a size. */
+/** Every `.katex` has MathML, and every shown `.katex-html` box has a size (math inside a part
+ * of the page that is not displayed, such as a deck's other slides, is not laid out by design). */
 export async function checkMath(page: Page): Promise<{ count: number; problems: string[] }> {
   return page.evaluate(() => {
     const problems: string[] = []
-    const all = [...document.querySelectorAll('.katex')]
+    const all = [...document.querySelectorAll('.katex')].filter((k) => !k.closest('[inert]'))
     all.forEach((k, i) => {
       const where = `.katex #${i + 1} ("${(k.querySelector('annotation')?.textContent ?? '').slice(0, 40)}")`
       if (!k.querySelector('.katex-mathml math')) problems.push(`${where} has no MathML`)
