@@ -168,7 +168,7 @@ describe('collage check', () => {
     await writeContent(path.join(dir, 'content'), { ...site, '2021-01/good.md': paperFile() })
     const result = await cli(['check'])
     expect(result.code).toBe(0)
-    expect(result.stdout).toMatch(/^No errors in \d+ ms\n$/)
+    expect(result.stdout).toMatch(/^No errors in (\d+ ms|\d+\.\d+ s)\n$/)
     expect(result.stderr).toBe('')
     const json = await cli(['check', '--format', 'json'])
     expect(json.code).toBe(0)
@@ -179,7 +179,7 @@ describe('collage check', () => {
     await writeContent(path.join(dir, 'content'), broken)
     const result = await cli(['check'])
     expect(result.code).toBe(1)
-    expect(result.stdout).toMatch(/^Found 2 errors in \d+ ms\n$/)
+    expect(result.stdout).toMatch(/^Found 2 errors in (\d+ ms|\d+\.\d+ s)\n$/)
     expect(result.stderr).not.toContain('\u001b[')
     expect(result.stderr.split('\n')).toEqual([
       'content/2021-01/good.md (1 error)',

@@ -335,7 +335,7 @@ describe('collage dev (CLI)', () => {
         return m
       }
       const url = (await waitFor(/serving (http:\/\/127\.0\.0\.1:\d+\/)/, () => stdout))[1]!
-      await waitFor(/Built \d+ pages in \d+ ms/, () => stdout)
+      await waitFor(/Built \d+ pages in (\d+ ms|\d+\.\d+ s)/, () => stdout)
       expect((await fetch(new URL('/2021/01/live/', url))).status).toBe(200)
 
       await writeFile(path.join(dir, 'content', '2021-01', 'live.md'), goodPaper.replace('year: 2020', 'year: "twenty"'))
@@ -344,7 +344,7 @@ describe('collage dev (CLI)', () => {
       expect(stderr).toContain('> 4 | year: "twenty"')
       expect(stderr).toContain('still serving the last good build')
       await writeFile(path.join(dir, 'content', '2021-01', 'live.md'), goodPaper.replace('First', 'New'))
-      await waitFor(/content\/2021-01\/live\.md changed: rebuilt \d+ pages in \d+ ms, \d+ files updated/, () => stdout)
+      await waitFor(/content\/2021-01\/live\.md changed: rebuilt \d+ pages in (\d+ ms|\d+\.\d+ s), \d+ files updated/, () => stdout)
 
       child.kill('SIGINT')
       expect(await exited).toBe(0)

@@ -233,6 +233,9 @@ export async function startDevServer(options: DevOptions = {}): Promise<DevServe
     }
     const ms = performance.now() - started
     const sources = problems.length > 0 ? await readSources(problems, cwd) : new Map<string, string>()
+    const event: RebuildEvent = { type: 'rebuild', ok, initial, ms, pages, files, problems, sources, changed, updated }
+    // Listeners hear of a rebuild before the pages do.
+    if (!initial && !closed) emit(event)
     if (ok) {
       const hadErrors = state.errors.length > 0
       state.errors = []
@@ -244,7 +247,7 @@ export async function startDevServer(options: DevOptions = {}): Promise<DevServe
       state.overlay = renderOverlay(state.errors, sources)
       broadcast('overlay', { html: state.overlay })
     }
-    return { type: 'rebuild', ok, initial, ms, pages, files, problems, sources, changed, updated }
+    return event
   }
 
   function setSite(output: Map<string, Uint8Array>, site: Site): void {
@@ -272,7 +275,6 @@ export async function startDevServer(options: DevOptions = {}): Promise<DevServe
     waiting = []
     active = runBuild(batch, false).then((event) => {
       for (const w of waiters) w(event)
-      if (!closed) emit(event)
     })
     void active.finally(() => {
       active = undefined
