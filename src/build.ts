@@ -10,9 +10,10 @@ import type { InternalLink } from './markdown/rehype-site-links.js'
 import { fontAssets, katexAssets, listFolder } from './output/assets.js'
 import { DiskWriter, MemoryWriter, OutputError, shortHash, type OutputFile, type SiteSession, type Writer } from './output/writer.js'
 import { sortProblems } from './problems.js'
+import { createTranslator, missingCatalogues } from './render/messages/index.js'
 import { createRenderer, TemplateError } from './render/render.js'
 import { renderShareImages, shareImageConflicts } from './render/share-image.js'
-import { renderFeeds } from './site/feeds.js'
+import { feedPaths, renderFeeds } from './site/feeds.js'
 import { buildSite, type Route, type Site } from './site/graph.js'
 import { openSearchIndex } from './site/search-index.js'
 import { renderSitemap } from './site/sitemap.js'
@@ -138,7 +139,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
 
   const loadOptions = { cwd, ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }), ...(options.drafts ? { drafts: true } : {}) }
   const loaded = await loadContent(contentDir, loadOptions)
-  const problems = [...loaded.problems]
+  const problems = [...loaded.problems, ...missingCatalogues(loaded.config, path.relative(cwd, path.join(contentDir, 'site.yaml')))]
   const { config } = loaded
   const markdown = createMarkdown({ macros: config.macros, basePath: config.basePath })
   // Rendered Markdown is cached by the file's bytes and everything else that shapes it.
@@ -149,13 +150,14 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
 
   const papers: Paper[] = []
   const figureFiles: OutputFile[] = []
-  for (const source of loaded.papers) {
+  for (const source of [...loaded.papers, ...loaded.translations.papers]) {
     const paper = await renderPaper(source, markdown, renderCache, renderSalt, config.summaryWords, problems, linkSources)
     if (source.figure) {
       const figure = await resolveFigure(source, realContent, problems)
       if (figure) {
         paper.figure = figure.figure
-        figureFiles.push({ path: figure.figure.outputPath, copyFrom: figure.abs })
+        // A translation shares its original's figure file.
+        if (!source.lang) figureFiles.push({ path: figure.figure.outputPath, copyFrom: figure.abs })
       }
     }
     if (!paper.figure && paper.keyEquationHtml) {
@@ -165,7 +167,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     papers.push(paper)
   }
   const months: Month[] = []
-  for (const m of loaded.months) months.push(await renderMonth(m, markdown, renderCache, renderSalt, problems, linkSources))
+  for (const m of [...loaded.months, ...loaded.translations.months]) months.push(await renderMonth(m, markdown, renderCache, renderSalt, problems, linkSources))
   const { site, problems: siteProblems } = buildSite(config, months, papers)
   problems.push(...siteProblems)
   if (problems.some((p) => p.severity === 'error')) return finish(problems, false, 0, 0, site)
@@ -181,15 +183,15 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   // Every path the site will have, known before any page is rendered, so links can be checked first.
   const known = new Set<string>(site.routes.map((r) => r.path))
   for (const f of staticFiles) known.add('/' + f.path)
-  for (const name of ['feed.xml', 'rss.xml', 'feed.json', 'sitemap.xml', 'robots.txt']) known.add('/' + name)
-  for (const t of site.tags) known.add(`${t.route}feed.xml`)
+  for (const name of ['sitemap.xml', 'robots.txt']) known.add('/' + name)
+  for (const p of feedPaths(site)) known.add(p)
   problems.push(...checkLinks(linkSources, known))
   if (images) problems.push(...shareImageConflicts(site))
   if (problems.some((p) => p.severity === 'error')) return finish(problems, false, 0, 0, site)
 
   // Pages are written as they are rendered: the whole site is never held in memory at once.
   const session = options.dryRun || !writer ? discardSession : await writer.open()
-  const search = (options.search ?? !options.dryRun) ? await openSearchIndex(config.language) : undefined
+  const search = (options.search ?? !options.dryRun) ? await openSearchIndex(config.languages) : undefined
   let pages = 0
   let fileCount = 0
   const write = async (file: OutputFile): Promise<void> => {
@@ -221,7 +223,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       const imageCache = new DiskBytesCache(options.cache === false ? undefined : path.resolve(cwd, options.cacheDir ?? '.collage-cache', 'images'))
       for (const f of (await renderShareImages(site, publicDir, imageCache)).files) await write(f)
     }
-    for (const f of renderFeeds(site)) await write(f)
+    for (const f of renderFeeds(site, createTranslator)) await write(f)
     for (const f of await renderSitemap(site)) await write(f)
     if (search) {
       const index = await search.finish()

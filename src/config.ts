@@ -13,8 +13,14 @@ export interface Options {
   description?: string
   /** Absolute URL the site is served from, may carry a path prefix. Default: `http://localhost/`. */
   baseUrl?: string
-  /** BCP 47 language tag of the pages. Default: `en`. */
+  /** BCP 47 language tag of the pages of a single-language site. Default: `en`. Same as `languages: [language]`. */
   language?: string
+  /**
+   * Languages the site is published in, BCP 47 tags, the default first: the default language's
+   * pages are at `/`, each other language's under `/<tag>/`. Default: `[language]`. When both are
+   * given, `language` must be the first of `languages`.
+   */
+  languages?: string[]
   /** Site author, for feeds and meta tags. Default: empty. */
   author?: string
   math?: {
@@ -33,7 +39,10 @@ export interface Config {
   baseUrl: string
   /** Path part of `baseUrl`, always starting and ending with `/`. */
   basePath: string
+  /** The default language: the first of `languages`. */
   language: string
+  /** Every language of the site, the default first; canonical BCP 47 tags without duplicates. */
+  languages: readonly string[]
   author: string
   macros: Readonly<Record<string, string>>
   summaryWords: number
@@ -50,11 +59,23 @@ const httpUrl = z.string().refine((value) => {
 
 const macroName = /^\\[A-Za-z]+$|^\\.$/
 
+const languageTag = z
+  .string()
+  .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a language tag such as `en` or `en-GB`')
+  .refine((tag) => {
+    try {
+      return Intl.getCanonicalLocales(tag).length === 1
+    } catch {
+      return false
+    }
+  }, 'must be a valid BCP 47 language tag such as `en` or `en-GB`')
+
 const schema = z.strictObject({
   title: z.string().min(1).optional(),
   description: z.string().optional(),
   baseUrl: httpUrl.optional(),
-  language: z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a language tag such as `en` or `en-GB`').optional(),
+  language: languageTag.optional(),
+  languages: z.array(languageTag, { error: 'must be a list of language tags such as [en, ru]' }).min(1, 'must list at least one language').optional(),
   author: z.string().optional(),
   math: z
     .strictObject({
@@ -64,9 +85,45 @@ const schema = z.strictObject({
     })
     .optional(),
   summaryWords: z.number().int().positive().optional()
+}).superRefine((data, ctx) => {
+  const seen = new Set<string>()
+  data.languages?.forEach((tag, i) => {
+    const key = canonicalTag(tag).toLowerCase()
+    if (seen.has(key)) ctx.addIssue({ code: 'custom', path: ['languages', i], message: `\`${tag}\` is listed twice`, params: { ruleId: 'duplicate-language' } })
+    seen.add(key)
+  })
+  const first = data.languages?.[0]
+  if (data.language !== undefined && first !== undefined && canonicalTag(data.language).toLowerCase() !== canonicalTag(first).toLowerCase()) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['language'],
+      message: `is \`${data.language}\` but the first of \`languages\` (the default language) is \`${first}\`: write only \`languages\`, or make them agree`,
+      params: { ruleId: 'invalid-language' }
+    })
+  }
 })
 
 const knownKeys = { '': Object.keys(schema.shape), math: ['macros'] }
+
+/** A language tag in its canonical form (`EN-gb` → `en-GB`); as written when it is not a valid tag. */
+export function canonicalTag(tag: string): string {
+  try {
+    return Intl.getCanonicalLocales(tag)[0] ?? tag
+  } catch {
+    return tag
+  }
+}
+
+/**
+ * Path prefix of a language's pages: `/` for the default language, `/<tag>/` (lower case) for the
+ * others, such as `/ru/` or `/pt-br/`. Without the base path.
+ *
+ * @param config resolved settings
+ * @param language one of `config.languages`
+ */
+export function languagePrefix(config: Pick<Config, 'language'>, language: string): string {
+  return language === config.language ? '/' : `/${language.toLowerCase()}/`
+}
 
 /** Defaults for every setting. */
 export const defaultConfig: Readonly<Config> = Object.freeze({
@@ -75,6 +132,7 @@ export const defaultConfig: Readonly<Config> = Object.freeze({
   baseUrl: 'http://localhost/',
   basePath: '/',
   language: 'en',
+  languages: Object.freeze(['en']),
   author: '',
   macros: Object.freeze({}),
   summaryWords: 150
@@ -92,12 +150,14 @@ export function resolveConfig(options: Options, overrides: { baseUrl?: string } 
   url.search = ''
   url.hash = ''
   if (!url.pathname.endsWith('/')) url.pathname += '/'
+  const languages = (options.languages ?? [options.language ?? defaultConfig.language]).map(canonicalTag)
   return {
     title: options.title ?? defaultConfig.title,
     description: options.description ?? defaultConfig.description,
     baseUrl: url.href,
     basePath: url.pathname,
-    language: options.language ?? defaultConfig.language,
+    language: languages[0]!,
+    languages: Object.freeze(languages),
     author: options.author ?? defaultConfig.author,
     macros: Object.freeze({ ...(options.math?.macros ?? {}) }),
     summaryWords: options.summaryWords ?? defaultConfig.summaryWords

@@ -41,8 +41,14 @@ export interface Figure extends FigureSource {
 
 /** One paper, loaded and validated, its Markdown not yet rendered. */
 export interface PaperSource {
-  /** File name without `.md`; part of the URL. */
+  /** File name without `.md` (and without a language suffix); part of the URL. */
   slug: string
+  /**
+   * Language of the text, for a translation (`<slug>.ru.md`): its fields other than the title,
+   * takeaway, figure alt text and summary are the original's. Absent for the original, which is
+   * in the site's default language.
+   */
+  lang?: string
   /** The month folder, `YYYY-MM`. */
   month: string
   /** Absolute path of the Markdown file. */
@@ -79,6 +85,8 @@ export interface PaperSource {
 export interface MonthSource {
   /** `YYYY-MM`. */
   key: string
+  /** Language of the text, for a translation (`index.ru.md`); absent for the original. */
+  lang?: string
   absPath?: string
   path?: string
   title?: string

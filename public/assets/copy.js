@@ -9,9 +9,12 @@
     button.addEventListener('click', function (event) {
       var target = document.getElementById(event.currentTarget.getAttribute('data-copy'))
       var status = document.querySelector('.copy-status')
+      // The messages come from the page, in its language.
+      var copied = event.currentTarget.getAttribute('data-copied') || 'BibTeX copied.'
+      var failed = event.currentTarget.getAttribute('data-failed') || 'Could not copy: select the text and copy it.'
       navigator.clipboard.writeText(target.textContent).then(
-        function () { if (status) status.textContent = 'BibTeX copied.' },
-        function () { if (status) status.textContent = 'Could not copy: select the text and copy it.' }
+        function () { if (status) status.textContent = copied },
+        function () { if (status) status.textContent = failed }
       )
     })
   }

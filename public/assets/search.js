@@ -5,7 +5,7 @@
   var ui = new PagefindUI({ element: '#search', bundlePath: box.getAttribute('data-bundle'), showImages: false, resetStyles: false, autofocus: true })
   // Pagefind's input carries only a title; give it a real accessible name.
   var input = box.querySelector('input')
-  if (input) input.setAttribute('aria-label', 'Search papers and months')
+  if (input) input.setAttribute('aria-label', box.getAttribute('data-label') || 'Search papers and months')
   var query = new URLSearchParams(location.search).get('q')
   if (query) ui.triggerSearch(query)
 })()

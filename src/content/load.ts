@@ -7,13 +7,27 @@ import { describeIssues } from '../validate.js'
 import { decodeText } from './decode.js'
 import { splitFrontMatter } from './front-matter.js'
 import { findPlaceholders, placeholderMark } from './placeholders.js'
-import { monthKeys, monthSchema, paperKeys, paperSchema } from './schema.js'
+import {
+  monthKeys,
+  monthSchema,
+  monthTranslationKeys,
+  monthTranslationSchema,
+  paperKeys,
+  paperSchema,
+  paperTranslationKeys,
+  paperTranslationSchema,
+  type PaperFrontMatter
+} from './schema.js'
 
 /** Everything read from a content folder. */
 export interface LoadedContent {
   config: Config
+  /** Months in the default language. */
   months: MonthSource[]
+  /** Papers in the default language. */
   papers: PaperSource[]
+  /** Translations of months and papers (`index.ru.md`, `<slug>.ru.md`), merged with their originals, each with its `lang`. */
+  translations: { months: MonthSource[]; papers: PaperSource[] }
   problems: Problem[]
 }
 
@@ -31,6 +45,8 @@ const monthFolder = /^(\d{4})-(0[1-9]|1[0-2])$/
 /** A slug is lower-case ASCII words joined by single dashes: safe in every file system and URL. */
 export const slugPattern = /^[a-z0-9]+(?:-[a-z0-9]+)*$/
 const maxSlugLength = 80
+/** The language part of a translation's file name, such as `ru` in `rad.ru.md` or `pt-BR`. */
+const languageSuffix = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/
 /** Names Windows refuses as files, whatever the extension. */
 const windowsReserved = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])$/
 /** Largest Markdown file accepted, in bytes. */
@@ -57,6 +73,7 @@ export async function loadContent(contentDir: string, options: LoadOptions = {})
 
   const months: MonthSource[] = []
   const papers: PaperSource[] = []
+  const translations: LoadedContent['translations'] = { months: [], papers: [] }
   const entries = (await readdir(root, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1))
   for (const entry of entries) {
     if (entry.name.startsWith('.') || entry.name === 'site.yaml') continue
@@ -74,16 +91,37 @@ export async function loadContent(contentDir: string, options: LoadOptions = {})
     const month = entry.name
     const files = (await readdir(abs, { withFileTypes: true })).filter((f) => f.name.endsWith('.md')).sort((a, b) => (a.name < b.name ? -1 : 1))
     let monthSource: MonthSource | undefined
+    /** Every paper file of the month by slug, parsed or not (a draft or an invalid file has no paper). */
+    const originals = new Map<string, PaperSource | undefined>()
+    const pending: Array<{ base: string; language: string; abs: string; shown: string; text: string }> = []
     for (const f of files) {
       const fileAbs = path.join(abs, f.name)
       const shown = display(fileAbs)
+      const stem = f.name.slice(0, -3)
+      const dot = stem.indexOf('.')
+      if (dot !== -1 && (slugPattern.test(stem.slice(0, dot)) || stem.slice(0, dot) === 'index') && languageSuffix.test(stem.slice(dot + 1))) {
+        // A translation: `<slug>.<lang>.md` or `index.<lang>.md`.
+        const tag = stem.slice(dot + 1)
+        const language = config.languages.find((l) => l.toLowerCase() === tag.toLowerCase())
+        if (language === undefined) {
+          problems.push(problem(shown, 1, 1, `\`${f.name}\` is a translation into \`${tag}\`, which is not one of \`languages\` in site.yaml (${config.languages.join(', ')})`, 'unknown-language'))
+          continue
+        }
+        if (language === config.language) {
+          problems.push(problem(shown, 1, 1, `\`${f.name}\` is a translation into the default language \`${language}\`; the original, \`${stem.slice(0, dot)}.md\`, is already in it`, 'translation-into-default-language'))
+          continue
+        }
+        const text = await readContentFile(fileAbs, realRoot, shown, problems)
+        if (text !== undefined) pending.push({ base: stem.slice(0, dot), language, abs: fileAbs, shown, text })
+        continue
+      }
       const text = await readContentFile(fileAbs, realRoot, shown, problems)
       if (text === undefined) continue
       if (f.name === 'index.md') {
         monthSource = parseMonth(text, month, fileAbs, shown, problems)
         continue
       }
-      const slug = f.name.slice(0, -3)
+      const slug = stem
       if (windowsReserved.test(slug)) {
         problems.push(problem(shown, 1, 1, `File name \`${f.name}\` is a reserved device name on Windows; rename the file`, 'invalid-slug'))
         continue
@@ -93,11 +131,32 @@ export async function loadContent(contentDir: string, options: LoadOptions = {})
         continue
       }
       const paper = parsePaper(text, month, slug, fileAbs, shown, problems)
+      originals.set(slug, paper)
       if (paper && (!paper.draft || options.drafts)) papers.push(paper)
+    }
+    const hasIndex = files.some((f) => f.name === 'index.md')
+    for (const t of pending) {
+      if (t.base === 'index') {
+        if (!hasIndex) {
+          problems.push(problem(t.shown, 1, 1, `A translation needs its original: there is no \`index.md\` in ${month}/`, 'translation-without-original'))
+          continue
+        }
+        const translated = parseMonthTranslation(t.text, month, t.language, t.abs, t.shown, monthSource, problems)
+        if (translated) translations.months.push(translated)
+        continue
+      }
+      if (!originals.has(t.base)) {
+        problems.push(problem(t.shown, 1, 1, `A translation needs its original: there is no \`${t.base}.md\` in ${month}/`, 'translation-without-original'))
+        continue
+      }
+      const original = originals.get(t.base)
+      const translated = parsePaperTranslation(t.text, t.language, t.abs, t.shown, original, problems)
+      // An invalid original reports its own problems; a draft's translation goes with the draft.
+      if (translated && original && (!original.draft || options.drafts)) translations.papers.push(translated)
     }
     months.push(monthSource ?? { key: month, intro: '', outro: '', outroLine: 1, raw: '' })
   }
-  return { config, months, papers, problems }
+  return { config, months, papers, translations, problems }
 }
 
 async function readContentFile(abs: string, realRoot: string, shown: string, problems: Problem[]): Promise<string | undefined> {
@@ -133,7 +192,8 @@ function parseFront<T>(
   shown: string,
   schema: { safeParse(data: unknown): { success: true; data: T } | { success: false; error: import('zod').z.ZodError } },
   keys: Record<string, readonly string[]>,
-  problems: Problem[]
+  problems: Problem[],
+  translatable?: string
 ): { data: T; body: string; placeOf: (key: string, atKey?: boolean) => { line: number; column: number } } | undefined {
   const { split, problems: splitProblems } = splitFrontMatter(text)
   for (const p of splitProblems) problems.push(problem(shown, p.line, p.column, p.message, p.ruleId))
@@ -144,6 +204,22 @@ function parseFront<T>(
   if (typeof data !== 'object' || Array.isArray(data)) {
     problems.push(problem(shown, 2, 1, 'Front matter must be a set of `key: value` fields', 'invalid-front-matter'))
     return undefined
+  }
+  if (translatable !== undefined) {
+    // A translation holds text only: any other key would silently differ from the original.
+    let foreign = false
+    for (const [base, allowed] of Object.entries(keys)) {
+      const node = base === '' ? data : (data as Record<string, unknown>)[base]
+      if (node === null || typeof node !== 'object' || Array.isArray(node)) continue
+      for (const key of Object.keys(node)) {
+        if (allowed.includes(key)) continue
+        const full = base ? `${base}.${key}` : key
+        const place = split.yaml.placeOf(full, true)
+        problems.push(problem(shown, place.line, place.column, `\`${full}\` cannot be set in a translation: only ${translatable} can be translated; everything else comes from the original`, 'untranslatable-key'))
+        foreign = true
+      }
+    }
+    if (foreign) return undefined
   }
   const result = schema.safeParse(data)
   if (!result.success) {
@@ -222,6 +298,82 @@ function parseMonth(text: string, month: string, abs: string, shown: string, pro
   if (!parsed) return undefined
   const { data, body, placeOf } = parsed
   const source: MonthSource = { key: month, absPath: abs, path: shown, intro: body, outro: data.outro ?? '', outroLine: placeOf('outro').line, raw: text }
+  if (data.title) source.title = data.title
+  if (data.summary) source.summary = data.summary
+  return source
+}
+
+/**
+ * A paper's translation, merged with its original: the translation's title, takeaway, figure alt
+ * text and summary, the original's everything else.
+ *
+ * @param original the parsed original; undefined when it was invalid (its problems are reported)
+ */
+function parsePaperTranslation(text: string, language: string, abs: string, shown: string, original: PaperSource | undefined, problems: Problem[]): PaperSource | undefined {
+  const parsed = parseFront(text, shown, paperTranslationSchema, paperTranslationKeys, problems, 'title, takeaway, figure.alt and the summary')
+  if (!parsed) return undefined
+  const { data, body, placeOf } = parsed
+  let ok = true
+  if (body.trim() === '') {
+    problems.push(problem(shown, text.split('\n').length, 1, 'The summary (the text after the front matter) is empty: translate the original\'s summary', 'empty-summary'))
+    ok = false
+  }
+  if (original?.figure && !data.figure) {
+    problems.push(problem(shown, 1, 1, 'The original has a figure: translate its alt text as `figure: { alt: … }`', 'incomplete-translation'))
+    ok = false
+  }
+  if (original && !original.figure && data.figure) {
+    const place = placeOf('figure', true)
+    problems.push(problem(shown, place.line, place.column, '`figure.alt`: the original has no figure', 'untranslatable-key'))
+    ok = false
+  }
+  if (original && !original.draft) {
+    const asPaper = { ...data, authors: [] } as unknown as PaperFrontMatter
+    for (const p of findPlaceholders(asPaper, body)) {
+      const place = p.line === undefined ? placeOf(p.key) : { line: p.line, column: 1 }
+      const what = p.key === 'summary' ? 'The summary' : `\`${p.key}\``
+      problems.push(problem(shown, place.line, place.column, `${what} still holds a ${placeholderMark} placeholder: fill it in before the original is published`, 'placeholder-left'))
+      ok = false
+    }
+  }
+  if (!ok || !original) return undefined
+  const paper: PaperSource = {
+    ...original,
+    lang: language,
+    absPath: abs,
+    path: shown,
+    title: data.title,
+    ...textStart('title', placeOf('title'), text),
+    takeaway: data.takeaway,
+    ...textStart('takeaway', placeOf('takeaway'), text),
+    body,
+    raw: text
+  }
+  if (original.figure && data.figure) paper.figure = { src: original.figure.src, alt: data.figure.alt }
+  return paper
+}
+
+/**
+ * A month's translation. It must translate every part the original has (summary, intro, closing
+ * words); a title is optional, the default being the month's name in the translation's language.
+ *
+ * @param original the parsed original `index.md`; undefined when it was invalid
+ */
+function parseMonthTranslation(text: string, month: string, language: string, abs: string, shown: string, original: MonthSource | undefined, problems: Problem[]): MonthSource | undefined {
+  const parsed = parseFront(text, shown, monthTranslationSchema, monthTranslationKeys, problems, 'title, summary, outro and the intro')
+  if (!parsed) return undefined
+  const { data, body, placeOf } = parsed
+  if (!original) return undefined
+  let ok = true
+  const missing = (what: string) => {
+    problems.push(problem(shown, 1, 1, `The original has ${what}: translate it too`, 'incomplete-translation'))
+    ok = false
+  }
+  if (original.summary && !data.summary) missing('a `summary`')
+  if (original.outro.trim() !== '' && !data.outro) missing('closing words (`outro`)')
+  if (original.intro.trim() !== '' && body.trim() === '') missing('an intro (the text after the front matter)')
+  if (!ok) return undefined
+  const source: MonthSource = { key: month, lang: language, absPath: abs, path: shown, intro: body, outro: data.outro ?? '', outroLine: placeOf('outro').line, raw: text }
   if (data.title) source.title = data.title
   if (data.summary) source.summary = data.summary
   return source

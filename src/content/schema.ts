@@ -54,3 +54,22 @@ export const monthKeys = { '': Object.keys(monthSchema.shape) }
 
 export type PaperFrontMatter = z.infer<typeof paperSchema>
 export type MonthFrontMatter = z.infer<typeof monthSchema>
+
+/**
+ * Front matter of a paper's translation (`<slug>.<lang>.md`): the text a reader sees, nothing
+ * else; every other field comes from the original. The summary is the file's body.
+ */
+export const paperTranslationSchema = z.strictObject({
+  title: paperSchema.shape.title,
+  takeaway: paperSchema.shape.takeaway,
+  figure: z.strictObject({ alt: text('text').min(1, 'alt text must not be empty') }).optional()
+})
+
+/** Front matter of a month's translation (`index.<lang>.md`): the same fields as the original. */
+export const monthTranslationSchema = monthSchema
+
+/** Keys a translation may set, by object path. */
+export const paperTranslationKeys = { '': Object.keys(paperTranslationSchema.shape), figure: ['alt'] }
+export const monthTranslationKeys = { '': Object.keys(monthTranslationSchema.shape) }
+
+export type PaperTranslationFrontMatter = z.infer<typeof paperTranslationSchema>

@@ -1,16 +1,38 @@
 import path from 'node:path'
 import { Eta } from 'eta'
 import type { Config } from '../config.js'
-import type { Route, Site, SiteAuthor, SiteMonth, SitePaper, SiteTag } from '../site/graph.js'
+import { alternatesOf, type Edition, type Route, type Site, type SiteAuthor, type SiteMonth, type SitePaper, type SiteTag } from '../site/graph.js'
 import { citationMeta, paperJsonLd, readingMinutes, toBibtex } from './citation.js'
 import { createHelpers, type Helpers } from './helpers.js'
+import { createTranslator, languageName, type Translator } from './messages/index.js'
 import { cardImageAlt, cardImagePath, coverImageAlt, coverImagePath, shareImageSize } from './share-image.js'
+
+/** A language version of the current page, for `hreflang` links and the language switch. */
+export interface PageLanguage {
+  /** BCP 47 tag. */
+  language: string
+  /** The language's name in that language, such as `Русский`. */
+  name: string
+  /** Link with the base path. */
+  url: string
+  /** Absolute URL. */
+  href: string
+  /** Whether it is the page's own language. */
+  current: boolean
+}
 
 /** Data every page template gets as `it`. */
 export interface PageData {
-  site: Site
+  /** The site in the page's language. */
+  site: Edition
   config: Config
   h: Helpers
+  /** Interface text in the page's language: `it.t('card.week', { week: 3 })`. */
+  t: Translator
+  /** The page's language, for `<html lang>`. */
+  lang: string
+  /** The page in every language of the site, the default first; one entry on a single-language site. */
+  languages: PageLanguage[]
   route: Route
   /** Text for `<title>`, plain. */
   title: string
@@ -87,55 +109,82 @@ export function createRenderer(templatesDir: string, site: Site, assetVersion: s
     autoFilter: true,
     filterFunction: strictValue
   })
-  const h = createHelpers(site.config)
-  const months = new Map(site.months.map((m) => [m.key, m]))
-  const papers = new Map(site.papers.map((p) => [`${p.paper.month}/${p.paper.slug}`, p]))
-  const tags = new Map(site.tags.map((t) => [t.name, t]))
-  const authors = new Map(site.authors.map((a) => [a.slug, a]))
+  /** What the pages of one language share. */
+  const contexts = new Map(
+    site.editions.map((edition) => [
+      edition.language,
+      {
+        edition,
+        h: createHelpers(site.config, edition.language),
+        t: createTranslator(edition.language),
+        months: new Map(edition.months.map((m) => [m.key, m])),
+        papers: new Map(edition.papers.map((p) => [`${p.paper.month}/${p.paper.slug}`, p])),
+        tags: new Map(edition.tags.map((t) => [t.name, t])),
+        authors: new Map(edition.authors.map((a) => [a.slug, a]))
+      }
+    ])
+  )
+  const names = new Map(site.config.languages.map((l) => [l, languageName(l)]))
+  // Share images are drawn once, from the default language's site; every language points at them.
+  const imageMonths = new Map(site.months.map((m) => [m.key, m]))
+  const imagePapers = new Map(site.papers.map((p) => [`${p.paper.month}/${p.paper.slug}`, p]))
   const image = (file: string, alt: string): NonNullable<PageData['image']> => ({ url: new URL(file, site.config.baseUrl).href, alt, ...shareImageSize })
 
   return {
     renderRoute(route) {
-      const data: PageData = { site, config: site.config, h, route, title: site.config.title, description: site.config.description, assetVersion }
+      const context = contexts.get(route.language) ?? contexts.get(site.config.language)!
+      const { edition, h, t, months, papers, tags, authors } = context
+      const languages = alternatesOf(site, route).map((a) => ({
+        language: a.language,
+        name: names.get(a.language) ?? a.language,
+        url: h.url(a.path),
+        href: h.absolute(a.path),
+        current: a.language === edition.language
+      }))
+      const siteTitle = site.config.title
+      const data: PageData = { site: edition, config: site.config, h, t, lang: edition.language, languages, route, title: siteTitle, description: site.config.description, assetVersion }
       if (route.kind === 'month' || route.kind === 'slides') {
         const month = months.get(route.key ?? '')!
         data.month = month
-        data.title = `${route.kind === 'slides' ? 'Slides: ' : ''}${month.title} · ${site.config.title}`
+        data.title = `${route.kind === 'slides' ? t('title.slides', { month: month.title }) : month.title} · ${siteTitle}`
         data.description = month.source.summary ?? (month.source.summaryText || site.config.description)
-        if (options.images) data.image = image(coverImagePath(month), coverImageAlt(month, site.config))
+        const cover = imageMonths.get(month.key)
+        if (options.images && cover) data.image = image(coverImagePath(cover), coverImageAlt(cover, site.config))
       } else if (route.kind === 'paper') {
         const paper = papers.get(route.key ?? '')!
         data.paper = paper
         data.month = paper.month
-        data.title = `${paper.paper.titleText} · ${site.config.title}`
+        data.title = `${paper.paper.titleText} · ${siteTitle}`
         data.description = paper.paper.summaryText.length > 200 ? paper.paper.summaryText.slice(0, 197).replace(/\s+\S*$/, '') + '…' : paper.paper.summaryText
-        data.related = relatedPapers(paper, site.papers)
+        data.related = relatedPapers(paper, edition.papers)
         data.citation = { bibtex: toBibtex(paper), meta: citationMeta(paper, site.config), jsonLd: paperJsonLd(paper, site.config) }
         data.readingMinutes = readingMinutes(paper.paper.wordCount)
-        if (options.images) data.image = image(cardImagePath(paper), cardImageAlt(paper, site.config))
-      } else if (route.kind === 'home' && site.latest) {
-        data.month = site.latest
-        if (options.images) data.image = image(coverImagePath(site.latest), coverImageAlt(site.latest, site.config))
+        const card = imagePapers.get(route.key ?? '')
+        if (options.images && card) data.image = image(cardImagePath(card), cardImageAlt(card, site.config))
+      } else if (route.kind === 'home' && edition.latest) {
+        data.month = edition.latest
+        const cover = imageMonths.get(edition.latest.key)
+        if (options.images && cover) data.image = image(coverImagePath(cover), coverImageAlt(cover, site.config))
       } else if (route.kind === 'archive') {
-        data.title = `Archive · ${site.config.title}`
+        data.title = `${t('title.archive')} · ${siteTitle}`
       } else if (route.kind === 'tag') {
         const tag = tags.get(route.key ?? '')!
         data.tag = tag
-        data.title = `#${tag.name} · ${site.config.title}`
-        data.description = `${tag.papers.length} paper${tag.papers.length === 1 ? '' : 's'} tagged ${tag.name}`
+        data.title = `#${tag.name} · ${siteTitle}`
+        data.description = t('description.tag', { count: tag.papers.length, tag: tag.name })
       } else if (route.kind === 'author') {
         const author = authors.get(route.key ?? '')!
         data.author = author
-        data.title = `${author.name} · ${site.config.title}`
-        data.description = `Papers by ${author.name} in ${site.config.title}`
+        data.title = `${author.name} · ${siteTitle}`
+        data.description = t('description.author', { name: author.name, site: siteTitle })
       } else if (route.kind === 'tags') {
-        data.title = `Tags · ${site.config.title}`
+        data.title = `${t('title.tags')} · ${siteTitle}`
       } else if (route.kind === 'authors') {
-        data.title = `Authors · ${site.config.title}`
+        data.title = `${t('title.authors')} · ${siteTitle}`
       } else if (route.kind === 'search') {
-        data.title = `Search · ${site.config.title}`
+        data.title = `${t('title.search')} · ${siteTitle}`
       } else if (route.kind === 'not-found') {
-        data.title = `Page not found · ${site.config.title}`
+        data.title = `${t('title.notFound')} · ${siteTitle}`
       }
       const name = templateOf[route.kind]
       try {

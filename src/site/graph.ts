@@ -1,5 +1,5 @@
 import slugify from '@sindresorhus/slugify'
-import type { Config } from '../config.js'
+import { languagePrefix, type Config } from '../config.js'
 import type { Month, Paper, Problem } from '../types.js'
 
 /** A paper placed in the site. */
@@ -53,11 +53,20 @@ export interface Route {
   key?: string
   /** The file that produced the page, for messages. */
   source?: string
+  /** Language of the page: one of `config.languages`. */
+  language: string
 }
 
-/** The whole site as data: what every page needs to know about the others. */
-export interface Site {
+/**
+ * The site in one language: every page of the site graph, with the text of that language where a
+ * translation exists and the original's elsewhere (a paper's or month's `lang` says which).
+ */
+export interface Edition {
   config: Config
+  /** Language of the pages. */
+  language: string
+  /** Path prefix of the pages, without the base path: `/` for the default language, `/ru/` for Russian. */
+  prefix: string
   /** Oldest first. */
   months: SiteMonth[]
   /** In month order, then date, then slug. */
@@ -65,8 +74,18 @@ export interface Site {
   tags: SiteTag[]
   /** Sorted by name. */
   authors: SiteAuthor[]
+  /** The pages of this language. */
   routes: Route[]
   latest?: SiteMonth
+}
+
+/**
+ * The whole site as data: what every page needs to know about the others. Its own months, papers,
+ * tags and authors are those of the default language; `routes` lists the pages of every language.
+ */
+export interface Site extends Edition {
+  /** One edition per language, the default language's first. */
+  editions: Edition[]
 }
 
 /** Slugs that would collide with pages of a month. */
@@ -74,24 +93,66 @@ export const reservedSlugs = new Set(['index', 'slides', 'feed', 'tags', 'archiv
 
 /**
  * Build the site graph: months in order with their papers by date, previous/next links, tags and
- * every route. Pure: same input, same output, whatever the order of the input.
+ * every route, once per language of `config.languages`. Pure: same input, same output, whatever
+ * the order of the input.
  *
  * @param config resolved settings
- * @param months rendered months
- * @param papers rendered papers
+ * @param months rendered months, translations (with `lang`) included
+ * @param papers rendered papers, translations (with `lang`) included
  */
 export function buildSite(config: Config, months: readonly Month[], papers: readonly Paper[]): { site: Site; problems: Problem[] } {
+  const isOriginal = (x: { lang?: string }): boolean => x.lang === undefined || x.lang === config.language
+  const originalMonths = months.filter(isOriginal)
+  const originalPapers = papers.filter(isOriginal)
+  const editions: Edition[] = []
+  let problems: Problem[] = []
+  for (const language of config.languages) {
+    const isLocal = (x: { lang?: string }): boolean => x.lang === language
+    const monthTranslations = new Map(months.filter(isLocal).map((m) => [m.key, m]))
+    const paperTranslations = new Map(papers.filter(isLocal).map((p) => [`${p.month}/${p.slug}`, p]))
+    const localMonths = originalMonths.map((m) => monthTranslations.get(m.key) ?? m)
+    const localPapers = originalPapers.map((p) => paperTranslations.get(`${p.month}/${p.slug}`) ?? p)
+    const built = buildEdition(config, language, localMonths, localPapers)
+    // Every edition has the same pages: the default one reports problems for all.
+    if (language === config.language) problems = built.problems
+    editions.push(built.edition)
+  }
+  const first = editions[0]!
+  const site: Site = { ...first, routes: editions.flatMap((e) => e.routes), editions }
+  return { site, problems }
+}
+
+/**
+ * Where a page of one language is in every language: the same page under each language's prefix.
+ *
+ * @param site the site
+ * @param route a page of any language
+ */
+export function alternatesOf(site: Site, route: Route): Array<{ language: string; path: string }> {
+  const own = site.editions.find((e) => e.language === route.language)
+  const inner = own ? route.path.slice(own.prefix.length - 1) : route.path
+  return site.editions.map((e) => ({ language: e.language, path: e.prefix.slice(0, -1) + inner }))
+}
+
+function buildEdition(config: Config, language: string, months: readonly Month[], papers: readonly Paper[]): { edition: Edition; problems: Problem[] } {
   const problems: Problem[] = []
-  const monthName = new Intl.DateTimeFormat(config.language, { month: 'long', year: 'numeric', timeZone: 'UTC' })
+  const prefix = languagePrefix(config, language)
+  const monthFormat = new Intl.DateTimeFormat(language, { month: 'long', year: 'numeric', timeZone: 'UTC' })
+  const monthName = (date: Date): string => {
+    const name = monthFormat.format(date)
+    return name.charAt(0).toLocaleUpperCase(language) + name.slice(1)
+  }
   const byKey = new Map<string, SiteMonth>()
   for (const m of [...months].sort((a, b) => compare(a.key, b.key))) {
     const [y, n] = m.key.split('-').map(Number) as [number, number]
+    // A title is kept only in its own language: an untranslated month gets its name in this one.
+    const title = m.title !== undefined && (m.lang ?? config.language) === language ? m.title : monthName(new Date(Date.UTC(y, n - 1, 1)))
     byKey.set(m.key, {
       key: m.key,
       year: y,
       number: n,
-      route: `/${m.key.slice(0, 4)}/${m.key.slice(5, 7)}/`,
-      title: m.title ?? monthName.format(new Date(Date.UTC(y, n - 1, 1))),
+      route: `${prefix}${m.key.slice(0, 4)}/${m.key.slice(5, 7)}/`,
+      title,
       source: m,
       papers: []
     })
@@ -122,13 +183,13 @@ export function buildSite(config: Config, months: readonly Month[], papers: read
       tagMap.set(tag, list)
     }
   }
-  const tags = [...tagMap.entries()].sort(([a], [b]) => compare(a, b)).map(([name, list]) => ({ name, route: `/tags/${encodeURIComponent(name)}/`, papers: list }))
+  const tags = [...tagMap.entries()].sort(([a], [b]) => compare(a, b)).map(([name, list]) => ({ name, route: `${prefix}tags/${encodeURIComponent(name)}/`, papers: list }))
 
   const authorMap = new Map<string, SiteAuthor>()
   for (const sp of sitePapers) {
     for (const name of sp.paper.authors) {
       const slug = authorSlug(name)
-      const author = authorMap.get(slug) ?? { name, slug, route: `/authors/${slug}/`, papers: [] }
+      const author = authorMap.get(slug) ?? { name, slug, route: `${prefix}authors/${slug}/`, papers: [] }
       author.papers.push(sp)
       authorMap.set(slug, author)
     }
@@ -136,21 +197,21 @@ export function buildSite(config: Config, months: readonly Month[], papers: read
   const authors = [...authorMap.values()].sort((a, b) => compare(a.slug, b.slug))
 
   const routes: Route[] = [
-    { path: '/', kind: 'home' },
-    { path: '/archive/', kind: 'archive' },
-    { path: '/404.html', kind: 'not-found' },
-    { path: '/search/', kind: 'search' },
-    { path: '/tags/', kind: 'tags' },
-    { path: '/authors/', kind: 'authors' }
+    { path: prefix, kind: 'home', language },
+    { path: `${prefix}archive/`, kind: 'archive', language },
+    { path: `${prefix}404.html`, kind: 'not-found', language },
+    { path: `${prefix}search/`, kind: 'search', language },
+    { path: `${prefix}tags/`, kind: 'tags', language },
+    { path: `${prefix}authors/`, kind: 'authors', language }
   ]
-  for (const t of tags) routes.push({ path: t.route, kind: 'tag', key: t.name })
-  for (const a of authors) routes.push({ path: a.route, kind: 'author', key: a.slug })
+  for (const t of tags) routes.push({ path: t.route, kind: 'tag', key: t.name, language })
+  for (const a of authors) routes.push({ path: a.route, kind: 'author', key: a.slug, language })
   for (const m of monthList) {
     const source = m.source.path ? { source: m.source.path } : {}
-    routes.push({ path: m.route, kind: 'month', key: m.key, ...source })
-    if (m.papers.length > 0) routes.push({ path: `${m.route}slides/`, kind: 'slides', key: m.key, ...source })
+    routes.push({ path: m.route, kind: 'month', key: m.key, ...source, language })
+    if (m.papers.length > 0) routes.push({ path: `${m.route}slides/`, kind: 'slides', key: m.key, ...source, language })
   }
-  for (const sp of sitePapers) routes.push({ path: sp.route, kind: 'paper', key: `${sp.paper.month}/${sp.paper.slug}`, source: sp.paper.path })
+  for (const sp of sitePapers) routes.push({ path: sp.route, kind: 'paper', key: `${sp.paper.month}/${sp.paper.slug}`, source: sp.paper.path, language })
   const seen = new Map<string, Route>()
   for (const r of routes) {
     const key = r.path.normalize('NFC').toLowerCase()
@@ -163,10 +224,10 @@ export function buildSite(config: Config, months: readonly Month[], papers: read
       seen.set(key, r)
     }
   }
-  const site: Site = { config, months: monthList, papers: sitePapers, tags, authors, routes }
+  const edition: Edition = { config, language, prefix, months: monthList, papers: sitePapers, tags, authors, routes }
   const latest = [...monthList].reverse().find((m) => m.papers.length > 0) ?? monthList.at(-1)
-  if (latest) site.latest = latest
-  return { site, problems }
+  if (latest) edition.latest = latest
+  return { edition, problems }
 }
 
 /**

@@ -23,10 +23,15 @@ export interface SearchIndexer {
  * Start a Pagefind index. TeX sources of formulas are left out of the index, so a search shows
  * symbols, not `\beta`.
  *
- * @param language the site's language
+ * A site of one language is indexed in that language. On a site of several, Pagefind reads each
+ * page's `<html lang>` and keeps one index per language in the same bundle; the search interface
+ * loads the index of its own page's language, so `/ru/search/` finds the Russian pages.
+ *
+ * @param languages the site's languages (or its one language)
  */
-export async function openSearchIndex(language: string): Promise<SearchIndexer> {
-  const { index, errors } = await pagefind.createIndex({ forceLanguage: language })
+export async function openSearchIndex(languages: string | readonly string[]): Promise<SearchIndexer> {
+  const list = typeof languages === 'string' ? [languages] : languages
+  const { index, errors } = await pagefind.createIndex(list.length === 1 ? { forceLanguage: list[0]! } : {})
   const problems: string[] = [...errors]
   const close = async (): Promise<void> => {
     if (index) await index.deleteIndex()
