@@ -59,16 +59,14 @@ const httpUrl = z.string().refine((value) => {
 
 const macroName = /^\\[A-Za-z]+$|^\\.$/
 
-const languageTag = z
-  .string()
-  .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a language tag such as `en` or `en-GB`')
-  .refine((tag) => {
-    try {
-      return Intl.getCanonicalLocales(tag).length === 1
-    } catch {
-      return false
-    }
-  }, 'must be a valid BCP 47 language tag such as `en` or `en-GB`')
+const languageTag = z.string().refine((tag) => {
+  if (!/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(tag)) return false
+  try {
+    return Intl.getCanonicalLocales(tag).length === 1
+  } catch {
+    return false
+  }
+}, 'must be a BCP 47 language tag such as `en` or `en-GB`')
 
 const schema = z.strictObject({
   title: z.string().min(1).optional(),

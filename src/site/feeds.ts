@@ -126,7 +126,7 @@ function renderEditionFeeds(site: Edition, t: ReturnType<FeedText>): OutputFile[
   const main = make(config.title, config.description || config.title, `${prefix}feed.xml`, prefix)
   for (const e of entries.slice(0, maxEntries)) main.addItem(e.item)
   const files: OutputFile[] = [
-    { path: `${prefix.slice(1)}feed.xml`, data: main.atom1() },
+    { path: `${prefix.slice(1)}feed.xml`, data: withLanguage(main.atom1(), site.language) },
     { path: `${prefix.slice(1)}rss.xml`, data: main.rss2() },
     { path: `${prefix.slice(1)}feed.json`, data: main.json1() }
   ]
@@ -134,9 +134,14 @@ function renderEditionFeeds(site: Edition, t: ReturnType<FeedText>): OutputFile[
     const feed = make(`${config.title}: #${tag.name}`, t('feed.tag', { tag: tag.name }), `${tag.route}feed.xml`, tag.route)
     const items = [...tag.papers].sort((a, b) => (a.paper.date < b.paper.date ? 1 : a.paper.date > b.paper.date ? -1 : 0)).slice(0, maxEntries)
     for (const sp of items) feed.addItem(paperEntry(sp))
-    files.push({ path: `${tag.route.slice(1)}feed.xml`, data: feed.atom1() })
+    files.push({ path: `${tag.route.slice(1)}feed.xml`, data: withLanguage(feed.atom1(), site.language) })
   }
   return files
+}
+
+/** Atom has no language element: the feed's language is `xml:lang` on its root (the feed library writes none). */
+function withLanguage(atom: string, language: string): string {
+  return atom.replace('<feed xmlns="http://www.w3.org/2005/Atom">', `<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${escapeAttr(language)}">`)
 }
 
 function dateOf(value: string): Date {
