@@ -5,7 +5,9 @@ import { fileURLToPath } from 'node:url'
 import { imageSize } from 'image-size'
 import { loadContent } from './content/load.js'
 import { DiskBytesCache, DiskCache, fingerprintFolder, hashOf, toolVersions } from './cache.js'
-import { createMarkdown, type Markdown, type Rendered } from './markdown/processor.js'
+import { createMarkdown } from './markdown/processor.js'
+import { renderAll } from './markdown/render-pool.js'
+import type { RenderedFile, RenderJob } from './markdown/render-job.js'
 import type { InternalLink } from './markdown/rehype-site-links.js'
 import { fontAssets, katexAssets, listFolder } from './output/assets.js'
 import { DiskWriter, MemoryWriter, OutputError, shortHash, type OutputFile, type SiteSession, type Writer } from './output/writer.js'
@@ -61,6 +63,8 @@ export interface BuildResult {
   files: number
   /** Wall-clock milliseconds. */
   ms: number
+  /** Milliseconds by phase: load, markdown, graph, pages (rendered and written), images, feeds, search, commit. */
+  timings?: Record<string, number>
   /** The site graph, when the content loaded. */
   site?: Site
   /** True when nothing that shapes the site changed since the last build, which was kept as it was. */
@@ -87,6 +91,14 @@ const require = createRequire(import.meta.url)
  */
 export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const started = performance.now()
+  // Milliseconds spent in each phase, for the benchmark and for people who wonder where time goes.
+  const timings: Record<string, number> = {}
+  let lap = started
+  const mark = (phase: string): void => {
+    const now = performance.now()
+    timings[phase] = (timings[phase] ?? 0) + now - lap
+    lap = now
+  }
   const cwd = options.cwd ?? process.cwd()
   const contentDir = path.resolve(cwd, options.contentDir ?? 'content')
   const templatesDir = await pickFolder(cwd, options.templatesDir, 'templates')
@@ -97,6 +109,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     pages,
     files,
     ms: performance.now() - started,
+    timings,
     ...(site ? { site } : {})
   })
 
@@ -141,17 +154,40 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const loaded = await loadContent(contentDir, loadOptions)
   const problems = [...loaded.problems, ...missingCatalogues(loaded.config, path.relative(cwd, path.join(contentDir, 'site.yaml')))]
   const { config } = loaded
-  const markdown = createMarkdown({ macros: config.macros, basePath: config.basePath })
-  // Rendered Markdown is cached by the file's bytes and everything else that shapes it.
+  const markdownOptions = { macros: config.macros, basePath: config.basePath }
+  const markdown = createMarkdown(markdownOptions)
+  // Rendered Markdown is cached by the file's bytes and everything else that shapes it; what the
+  // cache does not hold is rendered in one go, on every core when there is enough of it.
   const renderCache = new DiskCache<RenderedFile>(options.cache === false ? undefined : path.resolve(cwd, options.cacheDir ?? '.collage-cache', 'render'), options.dryRun === true)
   const renderSalt = hashOf(toolVersions, JSON.stringify(config.macros), config.basePath)
+  const allPapers = [...loaded.papers, ...loaded.translations.papers]
+  const allMonths = [...loaded.months, ...loaded.translations.months]
+  const rendered = new Map<string, RenderedFile>()
+  const jobs: RenderJob[] = []
+  for (const source of allPapers) {
+    const key = paperKey(renderSalt, source)
+    const hit = await renderCache.get(key)
+    if (hit) rendered.set(key, hit)
+    else jobs.push({ kind: 'paper', key, path: source.path, body: source.body, takeaway: source.takeaway, takeawayLine: source.takeawayLine, takeawayColumn: source.takeawayColumn, title: source.title, titleLine: source.titleLine, titleColumn: source.titleColumn })
+  }
+  for (const source of allMonths) {
+    const key = monthKey(renderSalt, source)
+    const hit = await renderCache.get(key)
+    if (hit) rendered.set(key, hit)
+    else jobs.push({ kind: 'month', key, path: monthPath(source), intro: source.intro, outro: source.outro, outroLine: source.outroLine })
+  }
+  mark('load')
+  for (const [key, value] of await renderAll(jobs, markdown, markdownOptions)) {
+    rendered.set(key, value)
+    await renderCache.set(key, value)
+  }
   const linkSources: LinkSource[] = []
   const realContent = await realpath(contentDir)
 
   const papers: Paper[] = []
   const figureFiles: OutputFile[] = []
-  for (const source of [...loaded.papers, ...loaded.translations.papers]) {
-    const paper = await renderPaper(source, markdown, renderCache, renderSalt, config.summaryWords, problems, linkSources)
+  for (const source of allPapers) {
+    const paper = renderPaper(source, rendered.get(paperKey(renderSalt, source))!, config.summaryWords, problems, linkSources)
     if (source.figure) {
       const figure = await resolveFigure(source, realContent, problems)
       if (figure) {
@@ -167,7 +203,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     papers.push(paper)
   }
   const months: Month[] = []
-  for (const m of [...loaded.months, ...loaded.translations.months]) months.push(await renderMonth(m, markdown, renderCache, renderSalt, problems, linkSources))
+  for (const m of allMonths) months.push(renderMonth(m, rendered.get(monthKey(renderSalt, m))!, problems, linkSources))
+  mark('markdown')
   const { site, problems: siteProblems } = buildSite(config, months, papers)
   problems.push(...siteProblems)
   if (problems.some((p) => p.severity === 'error')) return finish(problems, false, 0, 0, site)
@@ -190,6 +227,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   if (problems.some((p) => p.severity === 'error')) return finish(problems, false, 0, 0, site)
 
   // Pages are written as they are rendered: the whole site is never held in memory at once.
+  mark('graph')
   const session = options.dryRun || !writer ? discardSession : await writer.open()
   const search = (options.search ?? !options.dryRun) ? await openSearchIndex(config.languages) : undefined
   let pages = 0
@@ -219,12 +257,15 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       await search?.close()
       return finish(problems, false, 0, 0, site)
     }
+    mark('pages')
     if (images) {
       const imageCache = new DiskBytesCache(options.cache === false ? undefined : path.resolve(cwd, options.cacheDir ?? '.collage-cache', 'images'))
       for (const f of (await renderShareImages(site, publicDir, imageCache)).files) await write(f)
     }
+    mark('images')
     for (const f of renderFeeds(site, createTranslator)) await write(f)
     for (const f of await renderSitemap(site)) await write(f)
+    mark('feeds')
     if (search) {
       const index = await search.finish()
       for (const f of index.files) await write(f)
@@ -234,7 +275,9 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       const meta: BuildMeta = { fingerprint, pages, files: fileCount + 1, problems: problems.filter((p) => p.severity === 'warning') }
       disk.meta = meta
     }
+    mark('search')
     await session.commit()
+    mark('commit')
   } catch (error) {
     await session.abort()
     await search?.close()
@@ -256,8 +299,10 @@ export async function buildToMemory(options: Omit<BuildOptions, 'writer' | 'outD
 
 /** The file a route is written to: `/2021/01/` → `2021/01/index.html`. */
 export function outputPathOf(route: Route): string {
-  if (route.path.endsWith('/')) return `${route.path.slice(1)}index.html`
-  return route.path.slice(1)
+  // Routes are URL paths (`/tags/%C3%BCber/`); servers decode them before looking for the file.
+  const file = decodeURIComponent(route.path)
+  if (file.endsWith('/')) return `${file.slice(1)}index.html`
+  return file.slice(1)
 }
 
 /** Links written in one file, and the page they are read from. */
@@ -289,31 +334,19 @@ function checkLinks(sources: readonly LinkSource[], known: ReadonlySet<string>):
   return problems
 }
 
-/** What the Markdown of one file renders to, as kept in the cache. */
-type RenderedFile = Record<string, Rendered>
-
-async function cached(cache: DiskCache<RenderedFile>, key: string, render: () => RenderedFile): Promise<RenderedFile> {
-  const hit = await cache.get(key)
-  if (hit) return hit
-  const value = render()
-  await cache.set(key, value)
-  return value
+function paperKey(salt: string, source: PaperSource): string {
+  return hashOf(salt, 'paper', source.path, source.raw)
 }
 
-async function renderPaper(
-  source: PaperSource,
-  markdown: Markdown,
-  cache: DiskCache<RenderedFile>,
-  salt: string,
-  budget: number,
-  problems: Problem[],
-  linkSources: LinkSource[]
-): Promise<Paper> {
-  const rendered = await cached(cache, hashOf(salt, 'paper', source.path, source.raw), () => ({
-    summary: markdown.renderBlock(source.body, source.path),
-    takeaway: markdown.renderInline(source.takeaway, source.path, source.takeawayLine, source.takeawayColumn),
-    title: markdown.renderTitle(source.title, source.path, source.titleLine, source.titleColumn)
-  }))
+function monthKey(salt: string, source: MonthSource): string {
+  return hashOf(salt, 'month', monthPath(source), source.raw, source.intro)
+}
+
+function monthPath(source: MonthSource): string {
+  return source.path ?? `content/${source.key}/index.md`
+}
+
+function renderPaper(source: PaperSource, rendered: RenderedFile, budget: number, problems: Problem[], linkSources: LinkSource[]): Paper {
   const summary = rendered.summary!
   const takeaway = rendered.takeaway!
   const title = rendered.title!
@@ -346,13 +379,8 @@ async function renderPaper(
   return paper
 }
 
-async function renderMonth(source: MonthSource, markdown: Markdown, cache: DiskCache<RenderedFile>, salt: string, problems: Problem[], linkSources: LinkSource[]): Promise<Month> {
-  const path = source.path ?? `content/${source.key}/index.md`
-  const rendered = await cached(cache, hashOf(salt, 'month', path, source.raw, source.intro), () => ({
-    intro: markdown.renderBlock(source.intro, path),
-    // A block scalar starts on the line after `outro: |`.
-    outro: markdown.renderBlock('\n'.repeat(source.outroLine) + source.outro, path)
-  }))
+function renderMonth(source: MonthSource, rendered: RenderedFile, problems: Problem[], linkSources: LinkSource[]): Month {
+  const path = monthPath(source)
   const intro = rendered.intro!
   const outro = rendered.outro!
   linkSources.push({ file: path, page: `/${source.key.slice(0, 4)}/${source.key.slice(5, 7)}/`, links: [...intro.internalLinks, ...outro.internalLinks] })

@@ -156,7 +156,7 @@ export function createRenderer(templatesDir: string, site: Site, assetVersion: s
         data.month = paper.month
         data.title = `${paper.paper.titleText} · ${siteTitle}`
         data.description = paper.paper.summaryText.length > 200 ? paper.paper.summaryText.slice(0, 197).replace(/\s+\S*$/, '') + '…' : paper.paper.summaryText
-        data.related = relatedPapers(paper, edition.papers)
+        data.related = relatedPapers(paper, tagIndex(edition.papers))
         data.citation = { bibtex: toBibtex(paper), meta: citationMeta(paper, site.config), jsonLd: paperJsonLd(paper, site.config) }
         data.readingMinutes = readingMinutes(paper.paper.wordCount)
         const card = imagePapers.get(route.key ?? '')
@@ -198,20 +198,41 @@ export function createRenderer(templatesDir: string, site: Site, assetVersion: s
 
 /**
  * Papers that share tags with a paper, most shared tags first, then newest; at most `limit`.
+ * Only papers that share a tag are looked at, so the cost does not grow with the whole site.
  *
  * @param paper the paper
- * @param all every paper of the site
+ * @param byTag papers of each tag
  */
-export function relatedPapers(paper: SitePaper, all: readonly SitePaper[], limit = 3): SitePaper[] {
-  const tags = new Set(paper.paper.tags)
-  if (tags.size === 0) return []
-  return all
-    .filter((p) => p !== paper)
-    .map((p) => ({ p, shared: p.paper.tags.filter((t) => tags.has(t)).length }))
-    .filter((x) => x.shared > 0)
-    .sort((a, b) => b.shared - a.shared || (a.p.paper.date < b.p.paper.date ? 1 : -1))
+export function relatedPapers(paper: SitePaper, byTag: ReadonlyMap<string, readonly SitePaper[]>, limit = 3): SitePaper[] {
+  const shared = new Map<SitePaper, number>()
+  for (const tag of paper.paper.tags) {
+    for (const other of byTag.get(tag) ?? []) {
+      if (other !== paper) shared.set(other, (shared.get(other) ?? 0) + 1)
+    }
+  }
+  return [...shared]
+    .sort(([a, x], [b, y]) => y - x || (a.paper.date < b.paper.date ? 1 : a.paper.date > b.paper.date ? -1 : a.route < b.route ? -1 : 1))
     .slice(0, limit)
-    .map((x) => x.p)
+    .map(([p]) => p)
+}
+
+const tagIndexes = new WeakMap<readonly SitePaper[], Map<string, SitePaper[]>>()
+
+/** Papers by tag, built once per list of papers. */
+function tagIndex(papers: readonly SitePaper[]): Map<string, SitePaper[]> {
+  let index = tagIndexes.get(papers)
+  if (!index) {
+    index = new Map()
+    for (const sp of papers) {
+      for (const tag of sp.paper.tags) {
+        const list = index.get(tag) ?? []
+        list.push(sp)
+        index.set(tag, list)
+      }
+    }
+    tagIndexes.set(papers, index)
+  }
+  return index
 }
 
 function strictValue(value: unknown): string {

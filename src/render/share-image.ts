@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { Resvg as ResvgClass } from '@resvg/resvg-js'
+import type { Resvg as ResvgClass, renderAsync as renderAsyncFunction } from '@resvg/resvg-js'
 import type satoriFunction from 'satori'
 import { DiskBytesCache, hashOf, toolVersions, versionOf } from '../cache.js'
 import type { Config } from '../config.js'
@@ -128,6 +128,8 @@ type FontOptions = Parameters<typeof satoriFunction>[1]['fonts'][number]
 interface Engine {
   satori: typeof satoriFunction
   Resvg: typeof ResvgClass
+  /** Rasterises on libuv's thread pool, so the next image's layout can run meanwhile. */
+  renderAsync: typeof renderAsyncFunction
   fonts: FontOptions[]
 }
 
@@ -158,8 +160,8 @@ function loadEngine(): Promise<Engine> {
       style: 'normal',
       data: await readFile(require.resolve('@fontsource/noto-sans-math/files/noto-sans-math-latin-400-normal.woff'))
     }))()
-    const [{ default: satori }, { Resvg }, fonts] = await Promise.all([import('satori'), import('@resvg/resvg-js'), Promise.all([...inter, math])])
-    return { satori, Resvg, fonts }
+    const [{ default: satori }, { Resvg, renderAsync }, fonts] = await Promise.all([import('satori'), import('@resvg/resvg-js'), Promise.all([...inter, math])])
+    return { satori, Resvg, renderAsync, fonts }
   })()
   engineLoading.catch(() => {
     engineLoading = undefined
@@ -236,9 +238,12 @@ export async function renderShareImages(site: Site, publicDir?: string, cache?: 
     }
   }
   const out: ShareImages = { files: [], ms: [] }
+  // A few images in flight: layout runs here while earlier images rasterise on other threads.
+  const pending = new Set<Promise<void>>()
+  let slot = 0
   // An image is a pure function of what it shows, the colours and this module's code: that is the key.
   const salt = hashOf(await selfVersion(), JSON.stringify(palette), site.config.title, site.config.baseUrl, site.config.language)
-  const timed = async (file: string, inputs: unknown, make: () => Promise<Uint8Array>): Promise<void> => {
+  const draw = async (index: number, file: string, inputs: unknown, make: () => Promise<Uint8Array>): Promise<void> => {
     const started = performance.now()
     const key = hashOf(salt, file, JSON.stringify(inputs))
     let data = await cache?.get(key)
@@ -246,20 +251,26 @@ export async function renderShareImages(site: Site, publicDir?: string, cache?: 
       data = await make()
       await cache?.set(key, data)
     }
-    out.files.push({ path: file, data })
-    out.ms.push(performance.now() - started)
+    out.files[index] = { path: file, data }
+    out.ms[index] = performance.now() - started
+  }
+  const timed = async (file: string, inputs: unknown, make: () => Promise<Uint8Array>): Promise<void> => {
+    const job = draw(slot++, file, inputs, make).finally(() => pending.delete(job))
+    pending.add(job)
+    if (pending.size >= 3) await Promise.race(pending)
   }
   const cardInputs = (sp: SitePaper) => [sp.paper.titleText, sp.paper.authors, sp.paper.year, sp.paper.date, sp.week, sp.paper.venue ?? null, sp.paper.tags, sp.month.title, sp.month.number]
   for (const sp of site.papers) await timed(cardImagePath(sp), cardInputs(sp), () => renderCardImage(sp, site.config, palette))
   for (const month of site.months) {
     await timed(coverImagePath(month), [month.title, month.number, month.papers.map(cardInputs)], () => renderCoverImage(month, site.config, palette))
   }
+  await Promise.all(pending)
   return out
 }
 
-function toPng(svg: string, palette: Palette, { Resvg }: Engine): Uint8Array {
+async function toPng(svg: string, palette: Palette, { renderAsync }: Engine): Promise<Uint8Array> {
   // Text is already outlines: no font lookup, so no system fonts to scan.
-  const png = new Resvg(svg, { fitTo: { mode: 'original' }, font: { loadSystemFonts: false }, background: palette.surface }).render().asPng()
+  const png = (await renderAsync(svg, { fitTo: { mode: 'original' }, font: { loadSystemFonts: false }, background: palette.surface })).asPng()
   return new Uint8Array(png.buffer, png.byteOffset, png.byteLength)
 }
 
