@@ -63,6 +63,8 @@ export interface BuildResult {
   files: number
   /** Wall-clock milliseconds. */
   ms: number
+  /** Threads that rendered Markdown: 1, or the workers when there was enough to render. */
+  threads?: number
   /** Milliseconds by phase: load, markdown, graph, pages (rendered and written), images, feeds, search, commit. */
   timings?: Record<string, number>
   /** The site graph, when the content loaded. */
@@ -93,6 +95,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const started = performance.now()
   // Milliseconds spent in each phase, for the benchmark and for people who wonder where time goes.
   const timings: Record<string, number> = {}
+  let threads = 1
   let lap = started
   const mark = (phase: string): void => {
     const now = performance.now()
@@ -110,6 +113,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     files,
     ms: performance.now() - started,
     timings,
+    threads,
     ...(site ? { site } : {})
   })
 
@@ -177,7 +181,9 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     else jobs.push({ kind: 'month', key, path: monthPath(source), intro: source.intro, outro: source.outro, outroLine: source.outroLine })
   }
   mark('load')
-  for (const [key, value] of await renderAll(jobs, markdown, markdownOptions)) {
+  const parallel = await renderAll(jobs, markdown, markdownOptions)
+  threads = parallel.threads
+  for (const [key, value] of parallel.results) {
     rendered.set(key, value)
     await renderCache.set(key, value)
   }

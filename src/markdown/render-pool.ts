@@ -15,8 +15,9 @@ const batchSize = 64
  * @param jobs what to render
  * @param markdown the processor of this thread
  * @param options the processor's options, for the workers' own processors
+ * @returns the rendered files by key, and how many threads rendered them
  */
-export async function renderAll(jobs: readonly RenderJob[], markdown: Markdown, options: Options): Promise<Map<string, RenderedFile>> {
+export async function renderAll(jobs: readonly RenderJob[], markdown: Markdown, options: Options): Promise<{ results: Map<string, RenderedFile>; threads: number }> {
   const results = new Map<string, RenderedFile>()
   const workerFile = new URL('./render-worker.js', import.meta.url)
   const cores = availableParallelism()
@@ -24,7 +25,7 @@ export async function renderAll(jobs: readonly RenderJob[], markdown: Markdown, 
   const canUseWorkers = import.meta.url.endsWith('.js')
   if (jobs.length < minJobsForWorkers || cores < 2 || !canUseWorkers) {
     for (const job of jobs) results.set(job.key, runRenderJob(markdown, job))
-    return results
+    return { results, threads: 1 }
   }
   const count = Math.min(cores, Math.ceil(jobs.length / batchSize))
   const workers = Array.from({ length: count }, () => new Worker(fileURLToPath(workerFile), { workerData: options }))
@@ -58,5 +59,5 @@ export async function renderAll(jobs: readonly RenderJob[], markdown: Markdown, 
   } finally {
     await Promise.all(workers.map((w) => w.terminate()))
   }
-  return results
+  return { results, threads: count }
 }

@@ -1,0 +1,52 @@
+import { execFile } from 'node:child_process'
+import { readdir, readFile, writeFile } from 'node:fs/promises'
+import { availableParallelism } from 'node:os'
+import path from 'node:path'
+import { promisify } from 'node:util'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { generateSite, writeSite } from '../src/bench/generate.js'
+import { buildToMemory } from '../src/build.js'
+import { minJobsForWorkers } from '../src/markdown/render-pool.js'
+import { root, tempDir } from './helpers/site.js'
+
+const run = promisify(execFile)
+
+describe('rendering in worker threads', () => {
+  let dir: string
+  let cleanup: () => Promise<void>
+  beforeAll(async () => {
+    ;({ dir, cleanup } = await tempDir())
+    await writeSite(generateSite({ papers: minJobsForWorkers + 20, seed: 7 }), path.join(dir, 'content'))
+  })
+  afterAll(async () => cleanup())
+
+  it('gives the same site as rendering in one thread', async () => {
+    // The compiled build (lib/) uses workers past the threshold; the TypeScript sources under test
+    // render in this thread. Both builds must agree byte for byte.
+    const script = `import { build } from ${JSON.stringify(path.join(root, 'lib', 'build.js'))}
+const r = await build({ contentDir: 'content', outDir: 'out', cache: false, search: false, images: false })
+if (!r.ok) { console.error(JSON.stringify(r.problems.filter((p) => p.severity === 'error').slice(0, 5))); process.exit(1) }
+console.log(JSON.stringify({ threads: r.threads }))`
+    await writeFile(path.join(dir, 'build.mjs'), script)
+    const { stdout } = await run(process.execPath, ['build.mjs'], { cwd: dir })
+    const { threads } = JSON.parse(stdout) as { threads: number }
+    // On one core there is nothing to gain from workers, and the build renders in its own thread.
+    if (availableParallelism() > 1) expect(threads).toBeGreaterThan(1)
+    else expect(threads).toBe(1)
+    const single = await buildToMemory({ contentDir: 'content', cwd: dir, cache: false, search: false, images: false })
+    expect(single.ok).toBe(true)
+    const files: string[] = []
+    const walk = async (abs: string, rel: string): Promise<void> => {
+      for (const e of await readdir(abs, { withFileTypes: true })) {
+        const childRel = rel ? `${rel}/${e.name}` : e.name
+        if (e.isDirectory()) await walk(path.join(abs, e.name), childRel)
+        else if (e.name !== '.collage-output') files.push(childRel)
+      }
+    }
+    await walk(path.join(dir, 'out'), '')
+    expect(files.sort()).toEqual([...single.output.keys()].sort())
+    for (const file of files.filter((f) => f.endsWith('.html') || f.endsWith('.xml'))) {
+      expect((await readFile(path.join(dir, 'out', file))).equals(Buffer.from(single.output.get(file)!)), file).toBe(true)
+    }
+  }, 240_000)
+})
