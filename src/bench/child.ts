@@ -3,7 +3,8 @@
  * is its own: `node lib/bench/child.js <reference|collage> <contentDir> <outDir>`.
  *
  * Prints one line of JSON on stdout: a {@link Measurement}. The time includes loading the
- * pipeline's modules, as a real run pays for them too.
+ * pipeline's modules, as a real run pays for them too. `collage build` runs with the process's
+ * working folder as `cwd`, so its cache (`.collage-cache`) lives there: a fresh folder is a cold build.
  */
 import path from 'node:path'
 import type { Measurement } from './report.js'
@@ -18,6 +19,7 @@ const started = performance.now()
 let pages = 0
 let errors = 0
 let warnings = 0
+const extra: Pick<Measurement, 'timings' | 'threads' | 'upToDate'> = {}
 if (mode === 'reference') {
   const { buildReference } = await import('./reference.js')
   pages = (await buildReference(path.resolve(contentDir), path.resolve(outDir))).pages
@@ -27,6 +29,11 @@ if (mode === 'reference') {
   pages = result.pages
   errors = result.problems.filter((p) => p.severity === 'error').length
   warnings = result.problems.length - errors
+  // Newer builds report where their time went; read them loosely, they are optional.
+  const more = result as { timings?: Record<string, number>; threads?: number; upToDate?: boolean }
+  if (more.timings) extra.timings = more.timings
+  if (typeof more.threads === 'number') extra.threads = more.threads
+  if (typeof more.upToDate === 'boolean') extra.upToDate = more.upToDate
   if (!result.ok) {
     for (const p of result.problems.slice(0, 20)) process.stderr.write(`${p.file}:${p.line}:${p.column}: ${p.message} (${p.ruleId})\n`)
     process.stderr.write(`Build failed: ${errors} errors\n`)
@@ -34,5 +41,5 @@ if (mode === 'reference') {
   }
 }
 const ms = performance.now() - started
-const measurement: Measurement = { mode, ms, pages, maxRssKb: process.resourceUsage().maxRSS, errors, warnings }
+const measurement: Measurement = { mode, ms, pages, maxRssKb: process.resourceUsage().maxRSS, errors, warnings, ...extra }
 process.stdout.write(JSON.stringify(measurement) + '\n')

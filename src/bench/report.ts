@@ -9,12 +9,18 @@ export interface Measurement {
   maxRssKb: number
   errors: number
   warnings: number
+  /** `collage build`: milliseconds by phase, when the build reports them. */
+  timings?: Record<string, number>
+  /** `collage build`: threads that rendered Markdown. */
+  threads?: number
+  /** `collage build`: true when it found nothing changed and kept the previous site. */
+  upToDate?: boolean
 }
 
 /** The four measurements of a benchmark run. */
 export const scenarios = [
   { key: 'reference', label: 'Reference: unified + rehype-katex, cold' },
-  { key: 'cold', label: '`collage build`, cold (fresh output folder)' },
+  { key: 'cold', label: '`collage build`, cold (no output, no cache)' },
   { key: 'unchanged', label: '`collage build` again, nothing changed' },
   { key: 'oneChanged', label: '`collage build` after one paper changed' }
 ] as const
@@ -44,6 +50,8 @@ export interface ScenarioSummary {
   treePeakRssMb: number
   /** Median wall-clock milliseconds of the child process. */
   processMs: number
+  /** Median milliseconds of each phase the build reported, in the build's order. */
+  timings: Record<string, number>
   samples: Sample[]
 }
 
@@ -91,12 +99,19 @@ export function summarise(samples: Readonly<Record<ScenarioKey, Sample[]>>): { s
       peakRssMb: median(list.map((s) => s.maxRssKb / 1024)),
       treePeakRssMb: median(list.map((s) => s.treePeakRssKb / 1024)),
       processMs: median(list.map((s) => s.processMs)),
+      timings: medianTimings(list),
       samples: list
     }
   })
   const reference = summaries[0]!
   const cold = summaries[1]!
   return { scenarios: summaries, speedup: reference.ms / cold.ms, speedupPerPage: reference.msPerPage / cold.msPerPage }
+}
+
+function medianTimings(samples: readonly Sample[]): Record<string, number> {
+  const phases: string[] = []
+  for (const s of samples) for (const phase of Object.keys(s.timings ?? {})) if (!phases.includes(phase)) phases.push(phase)
+  return Object.fromEntries(phases.map((phase) => [phase, median(samples.map((s) => s.timings?.[phase] ?? 0))]))
 }
 
 /** The report as a Markdown table with a one-line heading and the speedup below. */
@@ -114,10 +129,27 @@ export function formatMarkdown(report: BenchReport): string {
       `(the reference writes one page per paper; collage also writes ${int((report.scenarios[1]?.pages ?? 0) - (report.scenarios[0]?.pages ?? 0))} month, tag, author, home, archive, search and 404 pages, ` +
       'feeds, a sitemap and a search index).',
     '',
+    ...phaseTable(report),
     'Total: from loading the pipeline to the last file written, in a fresh Node process. Peak RSS: the process\'s `maxRSS`; ' +
       'with subprocesses: the process and its helpers (such as the search indexer) together, sampled every 50 ms.'
   ]
   return lines.join('\n') + '\n'
+}
+
+/** Median milliseconds by phase of each `collage build`, when the build reports phases. */
+function phaseTable(report: BenchReport): string[] {
+  const builds = report.scenarios.filter((s) => s.key !== 'reference')
+  if (builds.every((s) => Object.keys(s.timings).length === 0)) return []
+  const phases: string[] = []
+  for (const s of builds) for (const phase of Object.keys(s.timings)) if (!phases.includes(phase)) phases.push(phase)
+  const int = (n: number) => Math.round(n).toLocaleString('en-US')
+  return [
+    `| \`collage build\` phase (ms) | ${builds.map((s) => s.key === 'cold' ? 'cold' : s.key === 'unchanged' ? 'nothing changed' : 'one paper changed').join(' | ')} |`,
+    `| --- |${' ---: |'.repeat(builds.length)}`,
+    ...phases.map((phase) => `| ${phase} | ${builds.map((s) => (phase in s.timings ? int(s.timings[phase]!) : '–')).join(' | ')} |`),
+    `| Markdown threads | ${builds.map((s) => String(median(s.samples.map((x) => x.threads ?? 1)))).join(' | ')} |`,
+    ''
+  ]
 }
 
 function describe(ratio: number): string {

@@ -8,7 +8,7 @@
  */
 import { spawn } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -138,24 +138,25 @@ try {
     return sample
   }
   for (let run = 1; run <= runs; run++) {
-    const referenceOut = path.join(tmp, `reference-${run}`)
-    const collageOut = path.join(tmp, `site-${run}`)
-    const a = await measure('reference', contentDir, referenceOut, tmp)
+    // A fresh working folder per run: no output and no build cache yet, so (b) is cold; (c) and (d)
+    // find the output and the cache (b) left, as an author's next builds would.
+    const work = path.join(tmp, `run-${run}`)
+    await mkdir(work)
+    const referenceOut = path.join(work, 'reference')
+    const collageOut = path.join(work, 'site')
+    const a = await measure('reference', contentDir, referenceOut, work)
     samples.reference.push(a)
-    const b = check(await measure('collage', contentDir, collageOut, tmp), 'collage build')
+    const b = check(await measure('collage', contentDir, collageOut, work), 'collage build')
     samples.cold.push(b)
-    const c = check(await measure('collage', contentDir, collageOut, tmp), 'collage build, nothing changed')
+    const c = check(await measure('collage', contentDir, collageOut, work), 'collage build, nothing changed')
     samples.unchanged.push(c)
     // A different paper each run, always the same ones for the same seed.
     const changed = path.join(contentDir, paperPaths[(seed * 7919 + run * 104729) % paperPaths.length]!)
     await writeFile(changed, changePaper(await readFile(changed, 'utf8'), `run ${run}`))
-    const d = check(await measure('collage', contentDir, collageOut, tmp), 'collage build, one paper changed')
+    const d = check(await measure('collage', contentDir, collageOut, work), 'collage build, one paper changed')
     samples.oneChanged.push(d)
-    log(`Run ${run}/${runs}: reference ${seconds(a.ms)}, collage cold ${seconds(b.ms)}, unchanged ${seconds(c.ms)}, one changed ${seconds(d.ms)}` + (b.warnings ? ` (${b.warnings} warnings)` : ''))
-    if (!values.keep) {
-      await rm(referenceOut, { recursive: true, force: true })
-      await rm(collageOut, { recursive: true, force: true })
-    }
+    log(`Run ${run}/${runs}: reference ${seconds(a.ms)}, collage cold ${seconds(b.ms)}, unchanged ${seconds(c.ms)}${c.upToDate ? ' (up to date)' : ''}, one changed ${seconds(d.ms)}` + (b.warnings ? ` (${b.warnings} warnings)` : ''))
+    if (!values.keep) await rm(work, { recursive: true, force: true })
     globalThis.gc?.()
   }
 
