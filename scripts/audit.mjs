@@ -9,6 +9,7 @@
 //
 // Chromium is the system one (/usr/bin/chromium), started by playwright-core with a remote
 // debugging port that Lighthouse connects to. Nothing is downloaded.
+import { contentTypeOf } from '../lib/output/content-type.js'
 import { createReadStream } from 'node:fs'
 import { mkdtemp, readFile, realpath, rm, stat } from 'node:fs/promises'
 import { createServer } from 'node:http'
@@ -36,22 +37,6 @@ const formFactors = [
 const categories = ['performance', 'accessibility', 'best-practices', 'seo']
 const minimum = { performance: 0.95, accessibility: 1, 'best-practices': 1, seo: 1 }
 
-const types = {
-  '.html': 'text/html; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.xml': 'application/xml; charset=utf-8',
-  '.txt': 'text/plain; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.avif': 'image/avif',
-  '.woff2': 'font/woff2'
-}
 const compressible = new Set(['.html', '.css', '.js', '.json', '.xml', '.txt', '.svg'])
 
 /**
@@ -87,7 +72,7 @@ async function startServer() {
       file ??= path.join(root, '404.html')
       const ext = path.extname(file).toLowerCase()
       const headers = {
-        'content-type': types[ext] ?? 'application/octet-stream',
+        'content-type': contentTypeOf(ext),
         'cache-control': 'no-cache',
         'x-content-type-options': 'nosniff'
       }

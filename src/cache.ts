@@ -42,25 +42,41 @@ export function hashOf(...parts: Array<string | Uint8Array>): string {
   return hash.digest('base64url')
 }
 
+/** How a cache turns values into file bytes and back. */
+interface Codec<T> {
+  encode(value: T): string | Uint8Array
+  decode(bytes: Buffer): T
+}
+
+const jsonCodec: Codec<never> = {
+  encode: (value) => JSON.stringify(value),
+  decode: (bytes) => JSON.parse(bytes.toString('utf8')) as never
+}
+
+const bytesCodec: Codec<Uint8Array> = { encode: (value) => value, decode: (bytes) => bytes }
+
 /**
- * A persistent key-value cache on disk: one JSON file per entry, keyed by a content hash, so an
- * entry is correct by construction (a changed input is a different key) and never needs to be
- * invalidated. A missing or unreadable entry is a miss.
+ * A persistent key-value cache on disk: one file per entry, keyed by a content hash, so an entry
+ * is correct by construction (a changed input is a different key) and never needs to be
+ * invalidated. A missing or unreadable entry is a miss; a cache that cannot be written only costs
+ * speed.
  */
-export class DiskCache<T> {
+class FileCache<T> {
   /**
    * @param dir folder of the cache, such as `.collage-cache/render`; undefined disables the cache
    * @param readOnly read entries but never write (for runs that must not write, such as `check`)
+   * @param codec how values are stored
    */
   constructor(
     readonly dir: string | undefined,
-    readonly readOnly = false
+    readonly readOnly: boolean,
+    private readonly codec: Codec<T>
   ) {}
 
   async get(key: string): Promise<T | undefined> {
     if (!this.dir) return undefined
     try {
-      return JSON.parse(await readFile(this.fileOf(key), 'utf8')) as T
+      return this.codec.decode(await readFile(this.fileOf(key)))
     } catch {
       return undefined
     }
@@ -73,53 +89,29 @@ export class DiskCache<T> {
       await mkdir(path.dirname(file), { recursive: true })
       // Write then rename: a killed build never leaves a half entry behind.
       const temp = `${file}.${process.pid}.tmp`
-      await writeFile(temp, JSON.stringify(value))
+      await writeFile(temp, this.codec.encode(value))
       await rename(temp, file)
     } catch {
-      // A cache that cannot be written only costs speed.
-    }
-  }
-
-  private fileOf(key: string): string {
-    return path.join(this.dir!, key.slice(0, 2), `${key}.json`)
-  }
-}
-
-/** Like {@link DiskCache}, for raw bytes (such as images): one file per entry. */
-export class DiskBytesCache {
-  /**
-   * @param dir folder of the cache; undefined disables it
-   * @param readOnly read entries but never write
-   */
-  constructor(
-    readonly dir: string | undefined,
-    readonly readOnly = false
-  ) {}
-
-  async get(key: string): Promise<Uint8Array | undefined> {
-    if (!this.dir) return undefined
-    try {
-      return await readFile(this.fileOf(key))
-    } catch {
-      return undefined
-    }
-  }
-
-  async set(key: string, value: Uint8Array): Promise<void> {
-    if (!this.dir || this.readOnly) return
-    const file = this.fileOf(key)
-    try {
-      await mkdir(path.dirname(file), { recursive: true })
-      const temp = `${file}.${process.pid}.tmp`
-      await writeFile(temp, value)
-      await rename(temp, file)
-    } catch {
-      // A cache that cannot be written only costs speed.
+      // Only speed is lost.
     }
   }
 
   private fileOf(key: string): string {
     return path.join(this.dir!, key.slice(0, 2), key)
+  }
+}
+
+/** A {@link FileCache} of JSON values. */
+export class DiskCache<T> extends FileCache<T> {
+  constructor(dir: string | undefined, readOnly = false) {
+    super(dir, readOnly, jsonCodec as Codec<T>)
+  }
+}
+
+/** A {@link FileCache} of raw bytes, such as images. */
+export class DiskBytesCache extends FileCache<Uint8Array> {
+  constructor(dir: string | undefined, readOnly = false) {
+    super(dir, readOnly, bytesCodec)
   }
 }
 

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import { buildToMemory, sourceFolders } from '../build.js'
+import { contentTypeOf } from '../output/content-type.js'
 import { readSources } from '../report.js'
 import type { Site } from '../site/graph.js'
 import type { Problem } from '../types.js'
@@ -174,7 +175,7 @@ export async function startDevServer(options: DevOptions = {}): Promise<DevServe
   }
 
   function serveFile(res: ServerResponse, key: string, status: number, head: boolean): void {
-    const type = contentType(key)
+    const type = contentTypeOf(key)
     if (!key.endsWith('.html')) return send(res, status, type, state.output!.get(key)!, head)
     let html = state.pages.get(key)
     if (html === undefined) {
@@ -361,30 +362,7 @@ export function parseRequestPath(rawUrl: string): RequestTarget {
   return { ok: true, path: decoded, key, dir }
 }
 
-const types: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.json': 'application/json',
-  '.xml': 'application/xml',
-  '.txt': 'text/plain; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.avif': 'image/avif',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.woff': 'font/woff',
-  '.webmanifest': 'application/manifest+json'
-}
 
-function contentType(key: string): string {
-  return types[path.posix.extname(key).toLowerCase()] ?? 'application/octet-stream'
-}
 
 function send(res: ServerResponse, status: number, type: string, body: string | Uint8Array, head: boolean): void {
   const bytes = typeof body === 'string' ? Buffer.from(body) : body

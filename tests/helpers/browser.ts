@@ -1,3 +1,4 @@
+import { contentTypeOf } from '../../src/output/content-type.js'
 import { createReadStream } from 'node:fs'
 import { realpath, stat } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
@@ -31,26 +32,6 @@ export async function localContext(browser: Browser, options: BrowserContextOpti
   return context
 }
 
-const types: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.xml': 'application/xml; charset=utf-8',
-  '.txt': 'text/plain; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.avif': 'image/avif',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.woff': 'font/woff',
-  '.ttf': 'font/ttf'
-}
 
 /** A running static server. */
 export interface StaticServer {
@@ -82,7 +63,7 @@ export async function startServer(prefix = '/', dir?: string): Promise<StaticSer
   const send = async (res: ServerResponse, file: string, status: number, head: boolean): Promise<void> => {
     const s = await stat(file)
     res.writeHead(status, {
-      'content-type': types[path.extname(file).toLowerCase()] ?? 'application/octet-stream',
+      'content-type': contentTypeOf(file),
       'content-length': s.size,
       'cache-control': 'no-cache',
       'x-content-type-options': 'nosniff'
