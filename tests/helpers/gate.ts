@@ -84,8 +84,8 @@ export interface FontReport {
 }
 
 /**
- * Wait for `document.fonts.ready`, then report every font face, the families the page's text
- * asks for first (body, headings, code, math) and whether each of those is loaded.
+ * Wait for `document.fonts.ready`, then report every font face, the families the page's shown
+ * text asks for first (body, headings, code, math) and whether each of those is loaded.
  */
 export async function fontStatus(page: Page): Promise<{ faces: FontReport[]; used: { family: string; declared: boolean; loaded: boolean }[] }> {
   return page.evaluate(async () => {
@@ -94,6 +94,8 @@ export async function fontStatus(page: Page): Promise<{ faces: FontReport[]; use
     document.fonts.forEach((f) => faces.push({ family: f.family.replace(/^["']|["']$/g, ''), style: f.style, weight: f.weight, status: f.status }))
     const families = new Set<string>()
     for (const el of document.querySelectorAll('body, h1, h2, p, .katex')) {
+      // Text that is not rendered (a deck's other slides) makes the browser load no font for it.
+      if (el.getClientRects().length === 0) continue
       const first = getComputedStyle(el).fontFamily.split(',')[0]?.trim().replace(/^["']|["']$/g, '')
       if (first) families.add(first)
     }
