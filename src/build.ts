@@ -12,6 +12,7 @@ import type { InternalLink } from './markdown/rehype-site-links.js'
 import { fontAssets, katexAssets, listFolder } from './output/assets.js'
 import { DiskWriter, MemoryWriter, OutputError, shortHash, type OutputFile, type SiteSession, type Writer } from './output/writer.js'
 import { sortProblems } from './problems.js'
+import { Throttle } from './throttle.js'
 import { createTranslator, missingCatalogues } from './render/messages/index.js'
 import { createRenderer, TemplateError } from './render/render.js'
 import { renderShareImages, shareImageConflicts } from './render/share-image.js'
@@ -238,9 +239,12 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const search = (options.search ?? !options.dryRun) ? await openSearchIndex(config.languages) : undefined
   let pages = 0
   let fileCount = 0
-  const write = async (file: OutputFile): Promise<void> => {
-    await session.write(file)
+  // Files and search pages go out a few dozen at a time: no round trip waits for the one before.
+  const writes = new Throttle(32)
+  const indexing = new Throttle(32)
+  const write = (file: OutputFile): Promise<void> => {
     fileCount++
+    return writes.run(() => session.write(file))
   }
   try {
     for (const f of staticFiles) await write(f)
@@ -255,10 +259,12 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       }
       if (problems.length > 0 && problems.some((p) => p.severity === 'error')) continue
       await write({ path: outputPathOf(route), data: html })
-      if (search && (route.kind === 'month' || route.kind === 'paper')) await search.add({ url: route.path, html })
+      if (search && (route.kind === 'month' || route.kind === 'paper')) await indexing.run(() => search.add({ url: route.path, html }))
       pages++
     }
     if (problems.some((p) => p.severity === 'error')) {
+      await writes.drain().catch(() => {})
+      await indexing.drain().catch(() => {})
       await session.abort()
       await search?.close()
       return finish(problems, false, 0, 0, site)
@@ -273,6 +279,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     for (const f of await renderSitemap(site)) await write(f)
     mark('feeds')
     if (search) {
+      await indexing.drain()
       const index = await search.finish()
       for (const f of index.files) await write(f)
       for (const e of index.errors) problems.push({ file: '(search index)', line: 1, column: 1, message: e, ruleId: 'search-index', severity: 'warning' })
@@ -281,10 +288,13 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       const meta: BuildMeta = { fingerprint, pages, files: fileCount + 1, problems: problems.filter((p) => p.severity === 'warning') }
       disk.meta = meta
     }
+    await writes.drain()
     mark('search')
     await session.commit()
     mark('commit')
   } catch (error) {
+    await writes.drain().catch(() => {})
+    await indexing.drain().catch(() => {})
     await session.abort()
     await search?.close()
     if (error instanceof OutputError) return finish([...problems, { file: options.outDir ?? 'dist', line: 1, column: 1, message: error.message, ruleId: 'unsafe-output', severity: 'error' }], false)

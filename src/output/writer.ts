@@ -77,6 +77,8 @@ export class MemoryWriter implements Writer {
       write: async (f) => {
         const key = assertSafePath(f.path)
         if (next.has(key)) throw new OutputError(`Two files of the site would be written to ${key}`)
+        // Claim the path before any await: writes may run side by side.
+        next.set(key, new Uint8Array())
         next.set(key, 'copyFrom' in f ? await readFile(f.copyFrom) : typeof f.data === 'string' ? Buffer.from(f.data) : f.data)
       },
       commit: async () => {
@@ -171,20 +173,26 @@ export class DiskWriter implements Writer {
     const staging = path.join(parent, `.${base}.staging-${token}`)
     const retired = path.join(parent, `.${base}.old-${token}`)
     await mkdir(staging)
-    const made = new Set<string>([staging])
+    // One mkdir per folder, even when writes run side by side.
+    const made = new Map<string, Promise<unknown>>([[staging, Promise.resolve()]])
     const hashes: Record<string, string> = Object.create(null) as Record<string, string>
     let closed = false
 
     const ensureDir = async (dir: string): Promise<void> => {
-      if (made.has(dir)) return
-      await mkdir(dir, { recursive: true })
-      made.add(dir)
+      let done = made.get(dir)
+      if (!done) {
+        done = mkdir(dir, { recursive: true })
+        made.set(dir, done)
+      }
+      await done
     }
 
     return {
       write: async (f) => {
         const rel = assertSafePath(f.path)
         if (rel in hashes) throw new OutputError(`Two files of the site would be written to ${rel}`)
+        // Claim the path before any await: writes may run side by side.
+        hashes[rel] = ''
         const target = path.join(staging, rel)
         await ensureDir(path.dirname(target))
         const bytes = 'copyFrom' in f ? await readFile(f.copyFrom) : f.data

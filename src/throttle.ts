@@ -1,0 +1,38 @@
+/**
+ * Runs asynchronous tasks with at most `limit` in flight: enough to keep the disk or a helper
+ * process busy, few enough to bound memory. The first failure is kept and thrown by the next call.
+ */
+export class Throttle {
+  private readonly pending = new Set<Promise<void>>()
+  private failed = false
+  private failure: unknown
+
+  /** @param limit tasks in flight at most */
+  constructor(private readonly limit: number) {}
+
+  /** Start a task; resolves once there is room for the next one. */
+  async run(task: () => Promise<void>): Promise<void> {
+    this.check()
+    const job: Promise<void> = task()
+      .catch((error: unknown) => {
+        if (!this.failed) {
+          this.failed = true
+          this.failure = error
+        }
+      })
+      .finally(() => this.pending.delete(job))
+    this.pending.add(job)
+    if (this.pending.size >= this.limit) await Promise.race(this.pending)
+    this.check()
+  }
+
+  /** Wait for every task started so far. */
+  async drain(): Promise<void> {
+    await Promise.all(this.pending)
+    this.check()
+  }
+
+  private check(): void {
+    if (this.failed) throw this.failure
+  }
+}
