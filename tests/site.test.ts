@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { resolveConfig } from '../src/config.js'
+import { relatedPapers } from '../src/render/render.js'
 import { buildSite } from '../src/site/graph.js'
 import type { Month, Paper } from '../src/types.js'
 
@@ -71,5 +72,23 @@ describe('resolveConfig', () => {
     expect(config.baseUrl).toBe('https://example.org/digest/')
     expect(config.basePath).toBe('/digest/')
     expect(resolveConfig({}).basePath).toBe('/')
+  })
+})
+
+describe('relatedPapers', () => {
+  it('ranks by shared tags, then newest, then address, and keeps the best three', () => {
+    const all = [
+      paper('2021-01', 'p', '2021-01-04', ['a', 'b', 'c']),
+      paper('2021-01', 'two-old', '2021-01-05', ['a', 'b']),
+      paper('2021-01', 'two-new', '2021-01-20', ['b', 'c']),
+      paper('2021-01', 'one-new', '2021-01-28', ['c']),
+      paper('2021-01', 'one-old', '2021-01-06', ['a']),
+      paper('2021-01', 'none', '2021-01-07', ['z'])
+    ]
+    const { site } = buildSite(config, [month('2021-01')], all)
+    const byTag = new Map(site.tags.map((t) => [t.name, t.papers]))
+    const p = site.papers.find((sp) => sp.paper.slug === 'p')!
+    expect(relatedPapers(p, byTag).map((sp) => sp.paper.slug)).toEqual(['two-new', 'two-old', 'one-new'])
+    expect(relatedPapers(p, byTag, 10).map((sp) => sp.paper.slug)).toEqual(['two-new', 'two-old', 'one-new', 'one-old'])
   })
 })

@@ -34,6 +34,23 @@ export interface Helpers {
  * @param language the pages' language (default: the site's default language)
  */
 export function createHelpers(config: Config, language: string = config.language): Helpers {
+  // Intl formatters are costly to make: one set per configuration and language.
+  let byLanguage = made.get(config)
+  if (!byLanguage) {
+    byLanguage = new Map()
+    made.set(config, byLanguage)
+  }
+  let helpers = byLanguage.get(language)
+  if (!helpers) {
+    helpers = makeHelpers(config, language)
+    byLanguage.set(language, helpers)
+  }
+  return helpers
+}
+
+const made = new WeakMap<Config, Map<string, Helpers>>()
+
+function makeHelpers(config: Config, language: string): Helpers {
   const long = new Intl.DateTimeFormat(language, { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' })
   const short = new Intl.DateTimeFormat(language, { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' })
   const list = new Intl.ListFormat(language, { style: 'long', type: 'conjunction' })

@@ -210,10 +210,24 @@ export function relatedPapers(paper: SitePaper, byTag: ReadonlyMap<string, reado
       if (other !== paper) shared.set(other, (shared.get(other) ?? 0) + 1)
     }
   }
-  return [...shared]
-    .sort(([a, x], [b, y]) => y - x || (a.paper.date < b.paper.date ? 1 : a.paper.date > b.paper.date ? -1 : a.route < b.route ? -1 : 1))
-    .slice(0, limit)
-    .map(([p]) => p)
+  // Keep the best few in one pass: sorting every candidate is wasted work on a large site.
+  const best: Array<[SitePaper, number]> = []
+  for (const entry of shared) {
+    let i = best.length
+    while (i > 0 && ranksBefore(entry, best[i - 1]!)) i--
+    if (i < limit) {
+      best.splice(i, 0, entry)
+      if (best.length > limit) best.pop()
+    }
+  }
+  return best.map(([p]) => p)
+}
+
+/** More shared tags first, then newer, then by address: a total order, so output is stable. */
+function ranksBefore([a, x]: [SitePaper, number], [b, y]: [SitePaper, number]): boolean {
+  if (x !== y) return x > y
+  if (a.paper.date !== b.paper.date) return a.paper.date > b.paper.date
+  return a.route < b.route
 }
 
 const tagIndexes = new WeakMap<readonly SitePaper[], Map<string, SitePaper[]>>()
