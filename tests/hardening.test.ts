@@ -105,3 +105,35 @@ describe('links written in content', () => {
     expect(html).toContain('<a href="../c/">c</a>')
   })
 })
+
+describe('figures', () => {
+  it('are copied next to the paper page with their width and height, and take the key figure slot', async () => {
+    const dir = await temp()
+    await writeContent(dir, {
+      'content/2021-01/a.md': paperFile({ extra: 'figure: { src: plots/loss.png, alt: Training loss falls with width }', body: 'Text.\n\n$$\nx = 1\n$$\n' }),
+      'content/2021-01/plots/loss.png': await readFile(path.join(root, 'tests', 'fixtures', 'figure.png'))
+    })
+    const result = await buildToMemory({ contentDir: 'content', cwd: dir, search: false, images: false })
+    expect(result.ok, JSON.stringify(result.problems)).toBe(true)
+    expect(result.output.get('2021/01/a/loss.png')).toEqual(await readFile(path.join(root, 'tests', 'fixtures', 'figure.png')))
+    const html = Buffer.from(result.output.get('2021/01/a/index.html')!).toString()
+    expect(html).toMatch(/<img src="\/2021\/01\/a\/loss\.png" alt="Training loss falls with width" width="64" height="36"/)
+    // With a figure, the display formula stays in the summary instead of moving to the aside.
+    expect(html).not.toContain('card-equation')
+    expect(html).toContain('katex-display')
+  })
+
+  it('that are missing, or point outside the content folder, are errors naming the file', async () => {
+    const dir = await temp()
+    await writeContent(dir, {
+      'content/2021-01/a.md': paperFile({ extra: 'figure: { src: nope.png, alt: A plot }' }),
+      'content/2021-01/b.md': paperFile({ extra: 'figure: { src: ../../outside.png, alt: A plot }' }),
+      'outside.png': await readFile(path.join(root, 'tests', 'fixtures', 'figure.png'))
+    })
+    const result = await buildToMemory({ contentDir: 'content', cwd: dir, search: false, images: false })
+    expect(result.problems.map((p) => [p.file, p.ruleId])).toEqual([
+      ['content/2021-01/a.md', 'missing-figure'],
+      ['content/2021-01/b.md', 'figure-outside-content']
+    ])
+  })
+})
