@@ -20,11 +20,11 @@ describe('rendering in worker threads', () => {
   })
   afterAll(async () => cleanup())
 
-  it('gives the same site as rendering in one thread', async () => {
+  it('gives the same site, share images included, as rendering in one thread', async () => {
     // The compiled build (lib/) uses workers past the threshold; the TypeScript sources under test
     // render in this thread. Both builds must agree byte for byte.
     const script = `import { build } from ${JSON.stringify(path.join(root, 'lib', 'build.js'))}
-const r = await build({ contentDir: 'content', outDir: 'out', cache: false, search: false, images: false })
+const r = await build({ contentDir: 'content', outDir: 'out', cache: false, search: false, images: true })
 if (!r.ok) { console.error(JSON.stringify(r.problems.filter((p) => p.severity === 'error').slice(0, 5))); process.exit(1) }
 console.log(JSON.stringify({ threads: r.threads }))`
     await writeFile(path.join(dir, 'build.mjs'), script)
@@ -33,7 +33,7 @@ console.log(JSON.stringify({ threads: r.threads }))`
     // On one core there is nothing to gain from workers, and the build renders in its own thread.
     if (availableParallelism() > 1) expect(threads).toBeGreaterThan(1)
     else expect(threads).toBe(1)
-    const single = await buildToMemory({ contentDir: 'content', cwd: dir, cache: false, search: false, images: false })
+    const single = await buildToMemory({ contentDir: 'content', cwd: dir, cache: false, search: false, images: true })
     expect(single.ok).toBe(true)
     const files: string[] = []
     const walk = async (abs: string, rel: string): Promise<void> => {
@@ -45,7 +45,7 @@ console.log(JSON.stringify({ threads: r.threads }))`
     }
     await walk(path.join(dir, 'out'), '')
     expect(files.sort()).toEqual([...single.output.keys()].sort())
-    for (const file of files.filter((f) => f.endsWith('.html') || f.endsWith('.xml'))) {
+    for (const file of files.filter((f) => /\.(html|xml|png)$/.test(f))) {
       expect((await readFile(path.join(dir, 'out', file))).equals(Buffer.from(single.output.get(file)!)), file).toBe(true)
     }
   }, 240_000)

@@ -5,5 +5,5 @@ import { runRenderJob, type RenderJob } from './render-job.js'
 // A worker builds its own processor once, then renders batches of jobs sent by the pool.
 const markdown = createMarkdown(workerData as Options)
 parentPort?.on('message', (jobs: RenderJob[]) => {
-  parentPort?.postMessage(jobs.map((job) => [job.key, runRenderJob(markdown, job)]))
+  parentPort?.postMessage(jobs.map((job) => runRenderJob(markdown, job)))
 })

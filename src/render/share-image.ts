@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url'
 import type { Resvg as ResvgClass, renderAsync as renderAsyncFunction } from '@resvg/resvg-js'
 import type satoriFunction from 'satori'
 import { DiskBytesCache, hashOf, toolVersions, versionOf } from '../cache.js'
+import { canUseWorkers, runInWorkers } from '../worker-pool.js'
 import type { Config } from '../config.js'
 import type { Site, SiteMonth, SitePaper } from '../site/graph.js'
 import type { Problem } from '../types.js'
@@ -238,34 +239,97 @@ export async function renderShareImages(site: Site, publicDir?: string, cache?: 
     }
   }
   const out: ShareImages = { files: [], ms: [] }
-  // A few images in flight: layout runs here while earlier images rasterise on other threads.
-  const pending = new Set<Promise<void>>()
-  let slot = 0
   // An image is a pure function of what it shows, the colours and this module's code: that is the key.
   const salt = hashOf(await selfVersion(), JSON.stringify(palette), site.config.title, site.config.baseUrl, site.config.language)
-  const draw = async (index: number, file: string, inputs: unknown, make: () => Promise<Uint8Array>): Promise<void> => {
-    const started = performance.now()
-    const key = hashOf(salt, file, JSON.stringify(inputs))
-    let data = await cache?.get(key)
-    if (!data) {
-      data = await make()
-      await cache?.set(key, data)
+  const items: ImageJob[] = [
+    ...site.papers.map((sp): ImageJob => ({ kind: 'card', file: cardImagePath(sp), card: slimCard(sp) })),
+    ...site.months.map((month): ImageJob => ({ kind: 'cover', file: coverImagePath(month), cover: slimCover(month) }))
+  ]
+  const keys = items.map((item) => hashOf(salt, item.file, JSON.stringify(item.kind === 'card' ? item.card : item.cover)))
+  const data: Array<Uint8Array | undefined> = []
+  const misses: number[] = []
+  for (let i = 0; i < items.length; i++) {
+    const hit = await cache?.get(keys[i]!)
+    data[i] = hit
+    if (!hit) misses.push(i)
+  }
+  const started = performance.now()
+  if (misses.length >= minImagesForWorkers && canUseWorkers(import.meta.url)) {
+    // Layout and PNG encoding are both CPU work on the calling thread: spread them over the cores.
+    const parallel = await runInWorkers<ImageJob, Uint8Array>(new URL('./share-image-worker.js', import.meta.url), { config: site.config, palette }, misses.map((i) => items[i]!), 8)
+    misses.forEach((i, n) => {
+      data[i] = parallel.results[n]!
+    })
+  } else {
+    // A few images in flight: layout runs here while earlier images rasterise on other threads.
+    const pending = new Set<Promise<void>>()
+    for (const i of misses) {
+      const job: Promise<void> = drawImage(items[i]!, site.config, palette)
+        .then((png) => {
+          data[i] = png
+        })
+        .finally(() => pending.delete(job))
+      pending.add(job)
+      if (pending.size >= 3) await Promise.race(pending)
     }
-    out.files[index] = { path: file, data }
-    out.ms[index] = performance.now() - started
+    await Promise.all(pending)
   }
-  const timed = async (file: string, inputs: unknown, make: () => Promise<Uint8Array>): Promise<void> => {
-    const job = draw(slot++, file, inputs, make).finally(() => pending.delete(job))
-    pending.add(job)
-    if (pending.size >= 3) await Promise.race(pending)
+  const each = misses.length > 0 ? (performance.now() - started) / misses.length : 0
+  const drawn = new Set(misses)
+  for (let i = 0; i < items.length; i++) {
+    if (drawn.has(i)) await cache?.set(keys[i]!, data[i]!)
+    out.files.push({ path: items[i]!.file, data: data[i]! })
+    out.ms.push(drawn.has(i) ? each : 0)
   }
-  const cardInputs = (sp: SitePaper) => [sp.paper.titleText, sp.paper.authors, sp.paper.year, sp.paper.date, sp.week, sp.paper.venue ?? null, sp.paper.tags, sp.month.title, sp.month.number]
-  for (const sp of site.papers) await timed(cardImagePath(sp), cardInputs(sp), () => renderCardImage(sp, site.config, palette))
-  for (const month of site.months) {
-    await timed(coverImagePath(month), [month.title, month.number, month.papers.map(cardInputs)], () => renderCoverImage(month, site.config, palette))
-  }
-  await Promise.all(pending)
   return out
+}
+
+/** Below this many images to draw, workers (each loading satori and the fonts, about a second) cost more than they save. */
+const minImagesForWorkers = 48
+
+/** One image to draw, as plain data that can cross to a worker thread. */
+export type ImageJob = { kind: 'card'; file: string; card: SlimCard } | { kind: 'cover'; file: string; cover: SlimCover }
+
+/** What a card image shows of a paper. */
+interface SlimCard {
+  route: string
+  week: number
+  paper: Pick<SitePaper['paper'], 'titleText' | 'authors' | 'year' | 'date' | 'venue' | 'tags'>
+  month: { title: string; number: number }
+}
+
+/** What a cover image shows of a month. */
+interface SlimCover {
+  route: string
+  title: string
+  number: number
+  papers: SlimCard[]
+}
+
+function slimCard(sp: SitePaper): SlimCard {
+  const p = sp.paper
+  return {
+    route: sp.route,
+    week: sp.week,
+    paper: { titleText: p.titleText, authors: p.authors, year: p.year, date: p.date, tags: p.tags, ...(p.venue === undefined ? {} : { venue: p.venue }) },
+    month: { title: sp.month.title, number: sp.month.number }
+  }
+}
+
+function slimCover(month: SiteMonth): SlimCover {
+  return { route: month.route, title: month.title, number: month.number, papers: month.papers.map(slimCard) }
+}
+
+/**
+ * Draw one image from its plain data (the same in this thread and in a worker).
+ *
+ * @param job what to draw
+ * @param config resolved settings
+ * @param palette colours
+ */
+export function drawImage(job: ImageJob, config: Config, palette: Palette): Promise<Uint8Array> {
+  // The drawing reads only the fields the slim records carry.
+  return job.kind === 'card' ? renderCardImage(job.card as unknown as SitePaper, config, palette) : renderCoverImage(job.cover as unknown as SiteMonth, config, palette)
 }
 
 async function toPng(svg: string, palette: Palette, { renderAsync }: Engine): Promise<Uint8Array> {
