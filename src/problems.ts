@@ -1,35 +1,4 @@
-import type { Problem, Severity } from './types.js'
-
-/**
- * Collects the problems of one build, so that all of them can be reported at once.
- */
-export class ProblemList {
-  readonly items: Problem[] = []
-
-  /**
-   * Record a problem.
-   *
-   * @param file path shown to the author
-   * @param line 1-based line (0 or less becomes 1)
-   * @param column 1-based column (0 or less becomes 1)
-   */
-  add(file: string, line: number, column: number, message: string, ruleId: string, severity: Severity = 'error'): void {
-    this.items.push({ file, line: Math.max(1, line), column: Math.max(1, column), message, ruleId, severity })
-  }
-
-  /** Add every problem of another list. */
-  addAll(problems: readonly Problem[]): void {
-    for (const p of problems) this.items.push(p)
-  }
-
-  get errorCount(): number {
-    return this.items.filter((p) => p.severity === 'error').length
-  }
-
-  get hasErrors(): boolean {
-    return this.items.some((p) => p.severity === 'error')
-  }
-}
+import type { Problem } from './types.js'
 
 /** Sort problems by file, then position, so that output does not depend on file order. */
 export function sortProblems(problems: readonly Problem[]): Problem[] {
