@@ -97,6 +97,9 @@ describe('Markdown', () => {
 describe('plain text of math', () => {
   it('turns TeX into readable text for titles and descriptions', () => {
     expect(texToText('\\beta')).toBe('β')
+    expect(texToText('\\hat f(k)')).toBe('f\u0302(k)')
+    expect(texToText('\\hat{g}')).toBe('g\u0302')
+    expect(texToText('x \\leq \\epsilon')).toBe('x ≤ ε')
     expect(stripInlineMath('The $\\beta$-VAE and $\\mathbb{E}[x]$')).toBe('The β-VAE and E[x]')
   })
 })

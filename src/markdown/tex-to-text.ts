@@ -9,6 +9,10 @@ const symbols: Record<string, string> = {
   lesssim: '≲', gtrsim: '≳', ll: '≪', gg: '≫', sqrt: '√', log: 'log', exp: 'exp', min: 'min', max: 'max'
 }
 
+const accents: Record<string, string> = { hat: '\u0302', widehat: '\u0302', tilde: '\u0303', widetilde: '\u0303', bar: '\u0304', overline: '\u0305', vec: '\u20d7', dot: '\u0307' }
+
+const relations = new Set(['approx', 'leq', 'le', 'geq', 'ge', 'neq', 'ne', 'to', 'rightarrow', 'leftarrow', 'in', 'sim', 'propto', 'lesssim', 'gtrsim', 'll', 'gg', 'mid'])
+
 /**
  * Turn a TeX formula into readable plain text (`\beta` → `β`, `x^{2}` → `x^2`), for places that
  * cannot show rendered math: `<title>`, meta descriptions, feed titles, the search index.
@@ -17,8 +21,15 @@ const symbols: Record<string, string> = {
  */
 export function texToText(tex: string): string {
   return tex
-    .replace(/\\(?:mathbb|mathcal|mathrm|mathbf|operatorname|text|mathit|boldsymbol|hat|tilde|bar|vec)\s*\{([^{}]*)\}/g, '$1')
-    .replace(/\\([A-Za-z]+)\s*/g, (_, name: string) => symbols[name] ?? name)
+    // Accents become combining marks on what they cover: `\hat f` → f̂.
+    .replace(/\\(hat|widehat|tilde|widetilde|bar|overline|vec|dot)\s*(?:\{([^{}]*)\}|([A-Za-z0-9]))/g, (_, accent: string, group?: string, single?: string) => `${group ?? single ?? ''}${accents[accent] ?? ''}`)
+    .replace(/\\(?:mathbb|mathcal|mathrm|mathbf|operatorname|text|mathit|boldsymbol)\s*\{([^{}]*)\}/g, '$1')
+    .replace(/\\([A-Za-z]+)\s*/g, (_, name: string) => {
+      const symbol = symbols[name]
+      if (symbol === undefined) return name
+      // Relations and arrows read better with a space on each side.
+      return relations.has(name) ? ` ${symbol} ` : symbol
+    })
     .replace(/\\[,;:! ]/g, ' ')
     .replace(/\\(.)/g, '$1')
     .replace(/[{}]/g, '')
