@@ -72,6 +72,15 @@ describe('Markdown', () => {
     ])
   })
 
+  it('lets a safe subset of bare inline tags through, and drops any tag with attributes', () => {
+    const ok = md.renderBlock('H<sub>2</sub>O, x<sup>*2*</sup>, <kbd>Ctrl</kbd>, <mark>key</mark>,<br>next', 'a.md')
+    expect(ok.problems).toEqual([])
+    expect(ok.html).toBe('<p>H<sub>2</sub>O, x<sup><em>2</em></sup>, <kbd>Ctrl</kbd>, <mark>key</mark>,<br>\nnext</p>')
+    const bad = md.renderBlock('<sub onclick="x()">a</sub> <sup>open', 'a.md')
+    expect(bad.html).toBe('<p>a open</p>')
+    expect(bad.problems.map((p) => [p.column, p.ruleId])).toEqual([[1, 'raw-html'], [21, 'raw-html'], [28, 'raw-html']])
+  })
+
   it('removes javascript: and other unsafe URLs from links, images and definitions', () => {
     const source = '[a](javascript:alert(1)) [b](JaVaScRiPt:x) [c](jav&#x61;script:x) ![d](data:text/html,x) [e][r] <vbscript:x>\n\n[r]: javascript:y'
     const { html, problems } = md.renderBlock(source, 'a.md')

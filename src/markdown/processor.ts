@@ -11,6 +11,7 @@ import type { Problem } from '../types.js'
 import { rehypeKatexString } from './rehype-katex-string.js'
 import { rehypeSafeUrls } from './rehype-safe-urls.js'
 import { rehypeSiteLinks, type InternalLink } from './rehype-site-links.js'
+import { remarkHtmlSubset } from './remark-html-subset.js'
 import { remarkMathGuard } from './remark-math-guard.js'
 import { remarkReportHtml } from './remark-report-html.js'
 import { toPlainText } from './plain-text.js'
@@ -81,6 +82,9 @@ export function createMarkdown(options: Options = {}): Markdown {
     .use(remarkMath)
     // Dollar amounts back to prose; unclosed fences reported at their opening line.
     .use(remarkMathGuard)
+    // A few bare inline tags (`<sub>`, `<sup>`, `<kbd>`, `<mark>`, `<br>`) become elements; any
+    // other raw HTML is reported here and dropped by remark-rehype.
+    .use(remarkHtmlSubset)
     .use(remarkReportHtml)
     // mdast → hast; raw HTML from Markdown is dropped here (no `allowDangerousHtml`).
     .use(remarkRehype)
