@@ -32,6 +32,12 @@ describe('Markdown edge cases', () => {
     expect(md.renderBlock('```\nclosed\n```\n\n$$\nx\n$$\n', 'a.md').problems).toEqual([])
   })
 
+  it('bounds the math of one file, all formulas together', () => {
+    const formula = `$${'x+'.repeat(1000)}x$`
+    const { problems } = md.renderBlock(Array.from({ length: 25 }, () => formula).join('\n\n'), 'a.md')
+    expect(problems.map((p) => [p.line, p.ruleId])).toEqual([[39, 'math-too-large']])
+  })
+
   it('refuses a formula past the size cap', () => {
     const { problems } = md.renderBlock(`$${'x+'.repeat(3000)}x$`, 'a.md')
     expect(problems.map((p) => p.ruleId)).toEqual(['math-too-large'])

@@ -13,6 +13,11 @@ export interface Options {
   maxSource?: number
   /** KaTeX's `maxExpand`: how many macro expansions a formula may take. Default: 500. */
   maxExpand?: number
+  /**
+   * Most characters of math one file may hold, all formulas together: a bound on the time KaTeX
+   * (which cannot be interrupted) spends on one file. Default: 40000.
+   */
+  maxSourcePerFile?: number
 }
 
 const emptyOptions: Options = Object.freeze({})
@@ -42,10 +47,13 @@ export function rehypeKatexString(options?: Options | null) {
   const settings = options || emptyOptions
   const maxSource = settings.maxSource ?? 4000
   const maxExpand = settings.maxExpand ?? 500
+  const maxPerFile = settings.maxSourcePerFile ?? 40000
   return function (tree: Root, file: VFile): void {
     // A fresh macro table per file: KaTeX writes `\gdef` definitions into the object it is given.
     const macros: Record<string, string> = { ...(settings.macros ?? {}) }
     const displayMath: string[] = []
+    let budget = maxPerFile
+    let overBudget = false
     visitParents(tree, 'element', (node, ancestors) => {
       const classes = node.properties.className
       if (node.tagName !== 'code' || !Array.isArray(classes)) return
@@ -60,7 +68,15 @@ export function rehypeKatexString(options?: Options | null) {
       const place = node.position?.start ?? target.position?.start ?? findPlace(ancestors)
       const source = toText(node, { whitespace: 'pre' })
       let html: string
-      if (source.length > maxSource) {
+      budget -= source.length
+      if (budget < 0) {
+        if (!overBudget) {
+          const message = file.message(`This file holds more than ${maxPerFile} characters of math; the rest is shown as source`, { place, ruleId: 'math-too-large', source: 'collage' })
+          message.fatal = true
+          overBudget = true
+        }
+        html = fallback(source, display)
+      } else if (source.length > maxSource) {
         const message = file.message(`Formula is ${source.length} characters long; the limit is ${maxSource}`, { place, ruleId: 'math-too-large', source: 'collage' })
         message.fatal = true
         html = fallback(source, display)
