@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { resolveConfig } from '../src/config.js'
 import { relatedPapers } from '../src/render/render.js'
@@ -90,5 +91,34 @@ describe('relatedPapers', () => {
     const p = site.papers.find((sp) => sp.paper.slug === 'p')!
     expect(relatedPapers(p, byTag).map((sp) => sp.paper.slug)).toEqual(['two-new', 'two-old', 'one-new'])
     expect(relatedPapers(p, byTag, 10).map((sp) => sp.paper.slug)).toEqual(['two-new', 'two-old', 'one-new', 'one-old'])
+  })
+})
+
+describe('the site graph does not depend on the order files were read in', () => {
+  it('gives the same months, papers, tags, authors and routes for any order', () => {
+    const months = [month('2021-01'), month('2021-02'), month('2021-03')]
+    const papers = [
+      paper('2021-01', 'a', '2021-01-04', ['x']),
+      paper('2021-01', 'b', '2021-01-04', ['y', 'x']),
+      paper('2021-02', 'c', '2021-02-10', ['y']),
+      paper('2021-03', 'd', '2021-03-01', []),
+      paper('2021-03', 'e', '2021-03-01', ['x'])
+    ]
+    const shape = (ms: typeof months, ps: typeof papers) => {
+      const { site } = buildSite(config, ms, ps)
+      return {
+        routes: site.routes.map((r) => r.path),
+        months: site.months.map((m) => [m.key, m.papers.map((p) => p.paper.slug), m.previous?.key ?? null, m.next?.key ?? null]),
+        papers: site.papers.map((p) => [p.route, p.previous?.route ?? null, p.next?.route ?? null]),
+        tags: site.tags.map((t) => [t.name, t.papers.map((p) => p.paper.slug)])
+      }
+    }
+    const expected = shape(months, papers)
+    fc.assert(
+      fc.property(fc.shuffledSubarray(months, { minLength: 3, maxLength: 3 }), fc.shuffledSubarray(papers, { minLength: 5, maxLength: 5 }), (ms, ps) => {
+        expect(shape(ms, ps)).toEqual(expected)
+      }),
+      { numRuns: 100 }
+    )
   })
 })
