@@ -1,25 +1,15 @@
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchBrowser, localContext, pageTypes, serveBundledSite, type PageType, type ServedSite } from '../helpers/browser.js'
+import { localContext, useBrowserAndSite, pageTypes, type PageType } from '../helpers/browser.js'
 import { checkKeyboardFocus, formatViolations, runAxe } from '../helpers/gate.js'
 
 describe('accessibility of the bundled digest in Chromium', () => {
-  let browser: Browser
-  let site: ServedSite
-
-  beforeAll(async () => {
-    ;[browser, site] = await Promise.all([launchBrowser(), serveBundledSite('/')])
-  })
-
-  afterAll(async () => {
-    await browser?.close()
-    await site?.close()
-  })
+  const env = useBrowserAndSite('/')
 
   async function open(type: PageType, colorScheme: 'light' | 'dark', viewport = { width: 1280, height: 720 }, reducedMotion: 'reduce' | 'no-preference' = 'no-preference'): Promise<Page> {
-    const context = await localContext(browser, { viewport, colorScheme, reducedMotion })
+    const context = await localContext(env.browser, { viewport, colorScheme, reducedMotion })
     const page = await context.newPage()
-    const response = await page.goto(site.url(type.path), { waitUntil: 'load' })
+    const response = await page.goto(env.site.url(type.path), { waitUntil: 'load' })
     expect(response?.status()).toBe(type.status)
     if (type.ready) await page.waitForSelector(type.ready)
     // Contrast is judged on the final fonts.

@@ -1,24 +1,15 @@
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { localContext, launchBrowser, serveBundledSite, type ServedSite } from '../helpers/browser.js'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { localContext, useBrowserAndSite } from '../helpers/browser.js'
 import { checkCards } from '../helpers/gate.js'
 
 describe('deck mode and search in Chromium', () => {
-  let browser: Browser
-  let site: ServedSite
-
-  beforeAll(async () => {
-    ;[browser, site] = await Promise.all([launchBrowser(), serveBundledSite('/digest/')])
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await site?.close()
-  })
+  const env = useBrowserAndSite('/digest/')
 
   async function openDeck(hash = '', options: { javaScriptEnabled?: boolean; width?: number; height?: number } = {}): Promise<Page> {
-    const context = await localContext(browser, { viewport: { width: options.width ?? 1280, height: options.height ?? 720 }, javaScriptEnabled: options.javaScriptEnabled ?? true })
+    const context = await localContext(env.browser, { viewport: { width: options.width ?? 1280, height: options.height ?? 720 }, javaScriptEnabled: options.javaScriptEnabled ?? true })
     const page = await context.newPage()
-    await page.goto(site.url(`2021/01/slides/${hash}`), { waitUntil: 'load' })
+    await page.goto(env.site.url(`2021/01/slides/${hash}`), { waitUntil: 'load' })
     return page
   }
 
@@ -77,12 +68,12 @@ describe('deck mode and search in Chromium', () => {
   })
 
   it('search finds the right paper', async () => {
-    const context = await localContext(browser, { viewport: { width: 1280, height: 900 } })
+    const context = await localContext(env.browser, { viewport: { width: 1280, height: 900 } })
     const page = await context.newPage()
-    await page.goto(site.url('search/?q=spectral'), { waitUntil: 'load' })
+    await page.goto(env.site.url('search/?q=spectral'), { waitUntil: 'load' })
     const first = page.locator('.pagefind-ui__result-link').first()
     await first.waitFor({ timeout: 15_000 })
-    expect(await first.getAttribute('href')).toBe(new URL('2021/01/spectral-bias/', site.baseUrl).pathname)
+    expect(await first.getAttribute('href')).toBe(new URL('2021/01/spectral-bias/', env.site.baseUrl).pathname)
     // Typing a new query in the same field works from the keyboard alone.
     const input = page.locator('.pagefind-ui__search-input')
     await input.fill('')

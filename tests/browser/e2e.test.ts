@@ -1,8 +1,8 @@
 import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
-import type { Browser, BrowserContextOptions, Page } from 'playwright-core'
+import type { BrowserContextOptions, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { localContext, launchBrowser, pageTypes, serveBundledSite, type PageType, type ServedSite } from '../helpers/browser.js'
+import { localContext, useBrowserAndSite, pageTypes, type PageType } from '../helpers/browser.js'
 import { checkCards, checkHorizontalScroll, checkMath, fontStatus, monitorRequests, type RequestMonitor } from '../helpers/gate.js'
 import { root } from '../helpers/site.js'
 
@@ -16,24 +16,17 @@ const screens = [
 const screenshotDir = path.join(root, 'screenshots')
 
 describe('the bundled digest in Chromium, served under /digest/', () => {
-  let browser: Browser
-  let site: ServedSite
+  const env = useBrowserAndSite('/digest/')
 
   beforeAll(async () => {
-    ;[browser, site] = await Promise.all([launchBrowser(), serveBundledSite('/digest/')])
     await mkdir(screenshotDir, { recursive: true })
-  })
-
-  afterAll(async () => {
-    await browser?.close()
-    await site?.close()
   })
 
   /** Open a page type in a fresh context, watching its requests; the caller closes the page's context. */
   async function open(type: PageType, options: BrowserContextOptions = {}): Promise<{ page: Page; monitor: RequestMonitor }> {
-    const context = await localContext(browser, { viewport: { width: 1280, height: 720 }, ...options })
+    const context = await localContext(env.browser, { viewport: { width: 1280, height: 720 }, ...options })
     const page = await context.newPage()
-    const url = site.url(type.path)
+    const url = env.site.url(type.path)
     // The 404 page is the one document allowed to answer 404.
     const monitor = monitorRequests(page, (u, status) => type.status === 404 && status === 404 && u === url)
     const response = await page.goto(url, { waitUntil: 'load' })
@@ -85,7 +78,7 @@ describe('the bundled digest in Chromium, served under /digest/', () => {
 
       it('links only to pages and anchors that exist', async () => {
         const links = await page.evaluate(() => [...document.querySelectorAll('a[href]')].map((a) => (a as HTMLAnchorElement).href))
-        const local = [...new Set(links.filter((l) => new URL(l).origin === new URL(site.baseUrl).origin))]
+        const local = [...new Set(links.filter((l) => new URL(l).origin === new URL(env.site.baseUrl).origin))]
         expect(local.length).toBeGreaterThan(0)
         const here = new URL(page.url())
         here.hash = ''
@@ -124,28 +117,28 @@ describe('the bundled digest in Chromium, served under /digest/', () => {
   }
 
   it('follows real links home → month → paper → archive → home under the prefix', async () => {
-    const context = await localContext(browser, { viewport: { width: 1280, height: 720 } })
+    const context = await localContext(env.browser, { viewport: { width: 1280, height: 720 } })
     const page = await context.newPage()
     const monitor = monitorRequests(page)
     try {
       const h1 = () => page.locator('h1').first().textContent().then((t) => (t ?? '').replace(/\s+/g, ' ').trim())
-      await page.goto(site.url(''))
+      await page.goto(env.site.url(''))
       expect(await h1()).toBe('ML Collage')
 
       await page.locator('main a[href$="/2021/01/"]').first().click()
-      await page.waitForURL(site.url('2021/01/'))
+      await page.waitForURL(env.site.url('2021/01/'))
       expect(await h1()).toBe('January 2021')
 
       await page.locator('main a[href$="/2021/01/randomized-autodiff/"]').first().click()
-      await page.waitForURL(site.url('2021/01/randomized-autodiff/'))
+      await page.waitForURL(env.site.url('2021/01/randomized-autodiff/'))
       expect(await h1()).toBe('Randomized Automatic Differentiation')
 
       await page.locator('.site-nav a', { hasText: 'Archive' }).click()
-      await page.waitForURL(site.url('archive/'))
+      await page.waitForURL(env.site.url('archive/'))
       expect(await h1()).toBe('Archive')
 
       await page.locator('a.site-title').click()
-      await page.waitForURL(site.url(''))
+      await page.waitForURL(env.site.url(''))
       expect(await h1()).toBe('ML Collage')
       expect(monitor.problems()).toEqual([])
     } finally {

@@ -1,30 +1,20 @@
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { localContext, launchBrowser, serveBundledSite, type ServedSite } from '../helpers/browser.js'
+import { describe, expect, it } from 'vitest'
+import { localContext, useBrowserAndSite } from '../helpers/browser.js'
 
 describe('languages in Chromium', () => {
-  let browser: Browser
-  let site: ServedSite
-
-  beforeAll(async () => {
-    ;[browser, site] = await Promise.all([launchBrowser(), serveBundledSite('/digest/')])
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await site?.close()
-  })
+  const env = useBrowserAndSite('/digest/')
 
   it('the Russian search page finds Russian pages, the English one English pages', async () => {
-    const context = await localContext(browser, { viewport: { width: 1280, height: 900 } })
+    const context = await localContext(env.browser, { viewport: { width: 1280, height: 900 } })
     const page = await context.newPage()
-    await page.goto(site.url('ru/search/?q=спектральном'), { waitUntil: 'load' })
+    await page.goto(env.site.url('ru/search/?q=спектральном'), { waitUntil: 'load' })
     const first = page.locator('.pagefind-ui__result-link').first()
     await first.waitFor({ timeout: 15_000 })
-    expect(await first.getAttribute('href')).toBe(new URL('ru/2021/01/spectral-bias/', site.baseUrl).pathname)
+    expect(await first.getAttribute('href')).toBe(new URL('ru/2021/01/spectral-bias/', env.site.baseUrl).pathname)
     const hrefs = await page.locator('.pagefind-ui__result-link').evaluateAll((links) => links.map((a) => a.getAttribute('href') ?? ''))
     for (const href of hrefs) expect(href).toMatch(/^\/digest\/ru\//)
 
-    await page.goto(site.url('search/?q=spectral'), { waitUntil: 'load' })
+    await page.goto(env.site.url('search/?q=spectral'), { waitUntil: 'load' })
     await page.locator('.pagefind-ui__result-link').first().waitFor({ timeout: 15_000 })
     const english = await page.locator('.pagefind-ui__result-link').evaluateAll((links) => links.map((a) => a.getAttribute('href') ?? ''))
     expect(english.length).toBeGreaterThan(0)
@@ -33,9 +23,9 @@ describe('languages in Chromium', () => {
   })
 
   it('switches language from the header and lands on the same page', async () => {
-    const context = await localContext(browser, { viewport: { width: 1280, height: 900 } })
+    const context = await localContext(env.browser, { viewport: { width: 1280, height: 900 } })
     const page = await context.newPage()
-    await page.goto(site.url('2021/01/spectral-bias/'), { waitUntil: 'load' })
+    await page.goto(env.site.url('2021/01/spectral-bias/'), { waitUntil: 'load' })
     await page.locator('.language-switch a[hreflang="ru"]').click()
     await page.waitForURL(/\/digest\/ru\/2021\/01\/spectral-bias\/$/)
     expect(await page.locator('html').getAttribute('lang')).toBe('ru')

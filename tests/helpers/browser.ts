@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest'
 import { contentTypeOf } from '../../src/output/content-type.js'
 import { createReadStream } from 'node:fs'
 import { realpath, stat } from 'node:fs/promises'
@@ -241,3 +242,27 @@ export const pageTypes: readonly PageType[] = [
   { name: 'search', path: 'search/?q=autodiff', status: 200, h1: 'Search', math: false, cards: false, ready: '.pagefind-ui__result' },
   { name: 'not-found', path: 'no/such/page/', status: 404, h1: 'Page not found', math: false, cards: false }
 ]
+
+/** A browser and the bundled site served for one test file: started before its tests, stopped after. */
+export interface BrowserAndSite {
+  readonly browser: Browser
+  readonly site: ServedSite
+}
+
+/**
+ * Launch Chromium and build and serve the bundled site once for the calling test file (registers
+ * `beforeAll` and `afterAll`); the returned object holds both once the tests run.
+ *
+ * @param prefix path the site lives under, such as `/digest/`
+ */
+export function useBrowserAndSite(prefix = '/'): BrowserAndSite {
+  const state = {} as { browser: Browser; site: ServedSite }
+  beforeAll(async () => {
+    ;[state.browser, state.site] = await Promise.all([launchBrowser(), serveBundledSite(prefix)])
+  })
+  afterAll(async () => {
+    await state.browser?.close()
+    await state.site?.close()
+  })
+  return state
+}
