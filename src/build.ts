@@ -10,7 +10,7 @@ import { renderAll } from './markdown/render-pool.js'
 import type { RenderedFile, RenderJob } from './markdown/render-job.js'
 import type { InternalLink } from './markdown/rehype-site-links.js'
 import { fontAssets, katexAssets, listFolder } from './output/assets.js'
-import { DiskWriter, MemoryWriter, OutputError, shortHash, type OutputFile, type SiteSession, type Writer } from './output/writer.js'
+import { DiskWriter, MemoryWriter, OutputError, type OutputFile, type SiteSession, type Writer } from './output/writer.js'
 import { sortProblems } from './problems.js'
 import { Throttle } from './throttle.js'
 import { createTranslator, missingCatalogues } from './render/messages/index.js'
@@ -219,7 +219,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const katex = await katexAssets()
   const publicFiles = await listFolder(publicDir)
   const cssParts = await Promise.all(publicFiles.filter((f) => f.path.endsWith('.css') && 'copyFrom' in f).map((f) => readFile((f as { copyFrom: string }).copyFrom)))
-  const assetVersion = shortHash(katex.css, ...cssParts, require('katex/package.json').version as string)
+  // A short hash of the stylesheets in their URLs, so a new build is never served stale CSS.
+  const assetVersion = hashOf(katex.css, ...cssParts, require('katex/package.json').version as string).slice(0, 10)
   const images = options.images ?? !options.dryRun
   const renderer = createRenderer(templatesDir, site, assetVersion, { images })
   const staticFiles: OutputFile[] = [...katex.files, ...(await fontAssets()), ...publicFiles, ...figureFiles]
@@ -248,6 +249,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   }
   try {
     for (const f of staticFiles) await write(f)
+    let templateFailed = false
     for (const route of site.routes) {
       let html: string
       try {
@@ -255,14 +257,16 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       } catch (error) {
         if (!(error instanceof TemplateError)) throw error
         problems.push({ file: path.relative(cwd, path.join(templatesDir, error.template)) || error.template, line: error.line, column: 1, message: `While rendering ${error.page}: ${error.message.split('\n')[0]}`, ruleId: 'template-error', severity: 'error' })
+        templateFailed = true
         continue
       }
-      if (problems.length > 0 && problems.some((p) => p.severity === 'error')) continue
+      // After a template error, keep rendering only to report every broken page; write nothing.
+      if (templateFailed) continue
       await write({ path: outputPathOf(route), data: html })
       if (search && (route.kind === 'month' || route.kind === 'paper')) await indexing.run(() => search.add({ url: route.path, html }))
       pages++
     }
-    if (problems.some((p) => p.severity === 'error')) {
+    if (templateFailed) {
       await writes.drain().catch(() => {})
       await indexing.drain().catch(() => {})
       await session.abort()

@@ -241,10 +241,3 @@ export class DiskWriter implements Writer {
 function hashBytes(bytes: string | Uint8Array): string {
   return createHash('sha1').update(bytes).digest('base64url')
 }
-
-/** A short content hash, for cache-busting asset URLs. */
-export function shortHash(...parts: Array<string | Uint8Array>): string {
-  const hash = createHash('sha256')
-  for (const p of parts) hash.update(p)
-  return hash.digest('hex').slice(0, 10)
-}
