@@ -7,6 +7,7 @@ import { resolveConfig } from '../src/config.js'
 import { defaultPalette, fitTitle, paletteFromCss, renderCardImage, renderCardSvg, renderCoverImage, renderCoverSvg } from '../src/render/share-image.js'
 import type { SiteMonth, SitePaper } from '../src/site/graph.js'
 import type { Paper } from '../src/types.js'
+import { encodePng } from '../src/render/png.js'
 import { page } from './helpers/html.js'
 import { paperFile, root, tempDir, writeContent } from './helpers/site.js'
 
@@ -216,5 +217,31 @@ describe('colours', () => {
   it('ships defaults that match the stylesheet', async () => {
     const css = await readFile(path.join(root, 'public', 'assets', 'collage.css'), 'utf8')
     expect(paletteFromCss(css)).toEqual(defaultPalette)
+  })
+})
+
+describe('the PNG encoder', () => {
+  it('writes pixels that an independent decoder (resvg) reads back exactly', async () => {
+    const { Resvg } = await import('@resvg/resvg-js')
+    const width = 37
+    const height = 23
+    const pixels = new Uint8Array(width * height * 4)
+    for (let i = 0; i < pixels.length; i += 4) {
+      // Opaque pixels with every channel varying, so a swapped channel or a shifted row shows.
+      pixels[i] = (i * 7) & 255
+      pixels[i + 1] = (i >> 3) & 255
+      pixels[i + 2] = 255 - ((i * 13) & 255)
+      pixels[i + 3] = 255
+    }
+    const png = await encodePng(pixels, width, height)
+    expect(pngSize(png)).toEqual({ width, height })
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><image width="${width}" height="${height}" href="data:image/png;base64,${png.toString('base64')}"/></svg>`
+    const decoded = new Resvg(svg, { fitTo: { mode: 'original' } }).render()
+    expect([decoded.width, decoded.height]).toEqual([width, height])
+    expect(Buffer.from(decoded.pixels).equals(Buffer.from(pixels))).toBe(true)
+  })
+
+  it('refuses a buffer that does not match the size', async () => {
+    await expect(encodePng(new Uint8Array(10), 2, 2)).rejects.toThrow(/not 2 × 2 RGBA/)
   })
 })

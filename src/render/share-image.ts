@@ -10,6 +10,7 @@ import type { Config } from '../config.js'
 import type { Site, SiteMonth, SitePaper } from '../site/graph.js'
 import type { Problem } from '../types.js'
 import { createHelpers } from './helpers.js'
+import { encodePng } from './png.js'
 
 /**
  * Share images: a 1200 × 630 PNG per paper (its card as a slide) and per month (a cover with its
@@ -334,7 +335,8 @@ export function drawImage(job: ImageJob, config: Config, palette: Palette): Prom
 
 async function toPng(svg: string, palette: Palette, { renderAsync }: Engine): Promise<Uint8Array> {
   // Text is already outlines: no font lookup, so no system fonts to scan.
-  const png = (await renderAsync(svg, { fitTo: { mode: 'original' }, font: { loadSystemFonts: false }, background: palette.surface })).asPng()
+  const image = await renderAsync(svg, { fitTo: { mode: 'original' }, font: { loadSystemFonts: false }, background: palette.surface })
+  const png = await encodePng(image.pixels, image.width, image.height)
   return new Uint8Array(png.buffer, png.byteOffset, png.byteLength)
 }
 
@@ -577,10 +579,10 @@ function clip(value: string, max: number): string {
 
 let selfHash: Promise<string> | undefined
 
-/** A hash of this module's own code, so that a change in the drawing invalidates cached images. */
+/** A hash of the drawing and encoding code, so that a change in either invalidates cached images. */
 function selfVersion(): Promise<string> {
-  selfHash ??= readFile(fileURLToPath(import.meta.url)).then((bytes) =>
-    hashOf(toolVersions, bytes, ...['satori', '@resvg/resvg-js', '@fontsource/inter', '@fontsource/noto-sans-math'].map(versionOf))
+  selfHash ??= Promise.all([import.meta.url, new URL(`./png${path.extname(import.meta.url)}`, import.meta.url).href].map((url) => readFile(fileURLToPath(url)))).then((code) =>
+    hashOf(toolVersions, ...code, ...['satori', '@resvg/resvg-js', '@fontsource/inter', '@fontsource/noto-sans-math'].map(versionOf))
   )
   return selfHash
 }
