@@ -4,7 +4,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { imageSize } from 'image-size'
 import { loadContent } from './content/load.js'
-import { DiskBytesCache, DiskCache, fingerprintFolder, hashOf, toolVersions } from './cache.js'
+import { codeVersion, DiskBytesCache, DiskCache, fingerprintFolder, hashOf, toolVersions } from './cache.js'
 import { createMarkdown } from './markdown/processor.js'
 import { renderAll } from './markdown/render-pool.js'
 import type { RenderedFile, RenderJob } from './markdown/render-job.js'
@@ -15,6 +15,7 @@ import { sortProblems } from './problems.js'
 import { Throttle } from './throttle.js'
 import { createTranslator, missingCatalogues } from './render/messages/index.js'
 import { createRenderer, TemplateError } from './render/render.js'
+import { SiteTracker } from './render/tracking.js'
 import { renderShareImages, shareImageConflicts } from './render/share-image.js'
 import { feedPaths, renderFeeds } from './site/feeds.js'
 import { buildSite, type Route, type Site } from './site/graph.js'
@@ -72,6 +73,8 @@ export interface BuildResult {
   site?: Site
   /** True when nothing that shapes the site changed since the last build, which was kept as it was. */
   upToDate?: boolean
+  /** Pages kept from the previous build without rendering them again, as nothing they show changed. */
+  reused?: number
 }
 
 /** What a disk build keeps in its output's manifest, to skip the next build when nothing changed. */
@@ -81,6 +84,18 @@ interface BuildMeta {
   files: number
   /** Warnings of that build, reported again when it is reused. */
   problems: Problem[]
+  /** What each page was rendered from, so the next build renders only pages whose inputs changed. */
+  pageKeys?: PageKeys
+}
+
+/**
+ * Each page's key and the parts of the site it read (see {@link SiteTracker}); the parts' names
+ * are listed once in `parts` and referred to by their index.
+ */
+interface PageKeys {
+  parts: string[]
+  /** Site path → [key, index of each part read…]. */
+  pages: Record<string, [string, ...number[]]>
 }
 
 const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
@@ -128,6 +143,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   let writer = options.writer
   let disk: DiskWriter | undefined
   let fingerprint: string | undefined
+  let previousMeta: BuildMeta | undefined
   if (!writer && !options.dryRun) {
     try {
       disk = new DiskWriter(path.resolve(cwd, options.outDir ?? 'dist'), [contentDir, templatesDir, publicDir])
@@ -146,13 +162,15 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
         await fingerprintFolder(templatesDir),
         await fingerprintFolder(publicDir),
         // Collage's own code: a changed tool may render the same content differently.
-        await fingerprintFolder(path.dirname(fileURLToPath(import.meta.url)))
+        await codeVersion()
       )
-      const previous = (await disk.readManifest())?.meta as BuildMeta | undefined
-      if (previous?.fingerprint === fingerprint) {
-        return { ...finish(previous.problems, true, previous.pages, previous.files), upToDate: true }
+      previousMeta = (await disk.readManifest())?.meta as BuildMeta | undefined
+      if (previousMeta?.fingerprint === fingerprint) {
+        return { ...finish(previousMeta.problems, true, previousMeta.pages, previousMeta.files), upToDate: true }
       }
     }
+  } else if (writer && options.cache !== false) {
+    previousMeta = (await writer.readMeta()) as BuildMeta | undefined
   }
 
   const loadOptions = { cwd, ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }), ...(options.drafts ? { drafts: true } : {}) }
@@ -193,8 +211,11 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
 
   const papers: Paper[] = []
   const figureFiles: OutputFile[] = []
+  // Fingerprints of the records, from what made them: the rendered text is named by its cache key.
+  const prints = new WeakMap<object, string>()
   for (const source of allPapers) {
-    const paper = renderPaper(source, rendered.get(paperKey(renderSalt, source))!, config.summaryWords, problems, linkSources)
+    const key = paperKey(renderSalt, source)
+    const paper = renderPaper(source, rendered.get(key)!, config.summaryWords, problems, linkSources)
     if (source.figure) {
       const figure = await resolveFigure(source, realContent, problems)
       if (figure) {
@@ -207,10 +228,16 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       // Promoted to the card's right column: not shown twice.
       paper.summaryHtml = paper.summaryHtml.replace(paper.keyEquationHtml, '')
     }
+    prints.set(paper, recordPrint(key, paper, ['raw', 'body', 'summaryHtml', 'takeawayHtml', 'titleHtml', 'keyEquationHtml', 'summaryText']))
     papers.push(paper)
   }
   const months: Month[] = []
-  for (const m of allMonths) months.push(renderMonth(m, rendered.get(monthKey(renderSalt, m))!, problems, linkSources))
+  for (const m of allMonths) {
+    const key = monthKey(renderSalt, m)
+    const month = renderMonth(m, rendered.get(key)!, problems, linkSources)
+    prints.set(month, recordPrint(key, month, ['raw', 'intro', 'outro', 'introHtml', 'outroHtml', 'summaryText']))
+    months.push(month)
+  }
   mark('markdown')
   const { site, problems: siteProblems } = buildSite(config, months, papers)
   problems.push(...siteProblems)
@@ -222,7 +249,24 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   // A short hash of the stylesheets in their URLs, so a new build is never served stale CSS.
   const assetVersion = hashOf(katex.css, ...cssParts, require('katex/package.json').version as string).slice(0, 10)
   const images = options.images ?? !options.dryRun
-  const renderer = createRenderer(templatesDir, site, assetVersion, { images })
+  // Pages are rendered again only when something they read changed since the previous build.
+  const tracker = writer && !options.dryRun && options.cache !== false ? new SiteTracker(site, { paper: (p) => prints.get(p)!, month: (m) => prints.get(m)! }) : undefined
+  const version = hashOf(toolVersions, await codeVersion(), JSON.stringify(config), String(options.drafts ?? false))
+  const renderer = createRenderer(templatesDir, site, assetVersion, { images, version, ...(tracker ? { tracker } : {}) })
+  const previousKeys = previousMeta?.pageKeys
+  const pageKeys: PageKeys = { parts: [], pages: {} }
+  const partIndex = new Map<string, number>()
+  const remember = (route: Route, key: string, reads: readonly string[]): void => {
+    const indexes = reads.map((id) => {
+      let i = partIndex.get(id)
+      if (i === undefined) {
+        i = pageKeys.parts.push(id) - 1
+        partIndex.set(id, i)
+      }
+      return i
+    })
+    pageKeys.pages[route.path] = [key, ...indexes]
+  }
   const staticFiles: OutputFile[] = [...katex.files, ...(await fontAssets()), ...publicFiles, ...figureFiles]
 
   // Every path the site will have, known before any page is rendered, so links can be checked first.
@@ -239,6 +283,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const session = options.dryRun || !writer ? discardSession : await writer.open()
   const search = (options.search ?? !options.dryRun) ? await openSearchIndex(config.languages) : undefined
   let pages = 0
+  let reused = 0
   let fileCount = 0
   // Files and search pages go out a few dozen at a time: no round trip waits for the one before.
   const writes = new Throttle(32)
@@ -251,9 +296,31 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     for (const f of staticFiles) await write(f)
     let templateFailed = false
     for (const route of site.routes) {
+      const indexed = search !== undefined && (route.kind === 'month' || route.kind === 'paper')
+      const before = previousKeys?.pages[route.path]
+      if (before && !templateFailed) {
+        const reads = before.slice(1).map((i) => previousKeys!.parts[i as number]!)
+        const key = renderer.keyOf(route, reads)
+        if (key === before[0]) {
+          const kept = await session.keep(outputPathOf(route), indexed)
+          if (kept) {
+            remember(route, key, reads)
+            fileCount++
+            pages++
+            reused++
+            if (indexed && kept.data) await indexing.run(() => search.add({ url: route.path, html: Buffer.from(kept.data!).toString('utf8') }))
+            continue
+          }
+        }
+      }
       let html: string
       try {
-        html = renderer.renderRoute(route)
+        const page = renderer.renderPage(route)
+        html = page.html
+        if (tracker) {
+          const key = renderer.keyOf(route, page.reads)
+          if (key) remember(route, key, page.reads)
+        }
       } catch (error) {
         if (!(error instanceof TemplateError)) throw error
         problems.push({ file: path.relative(cwd, path.join(templatesDir, error.template)) || error.template, line: error.line, column: 1, message: `While rendering ${error.page}: ${error.message.split('\n')[0]}`, ruleId: 'template-error', severity: 'error' })
@@ -263,7 +330,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       // After a template error, keep rendering only to report every broken page; write nothing.
       if (templateFailed) continue
       await write({ path: outputPathOf(route), data: html })
-      if (search && (route.kind === 'month' || route.kind === 'paper')) await indexing.run(() => search.add({ url: route.path, html }))
+      if (indexed) await indexing.run(() => search.add({ url: route.path, html }))
       pages++
     }
     if (templateFailed) {
@@ -288,13 +355,10 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       for (const f of index.files) await write(f)
       for (const e of index.errors) problems.push({ file: '(search index)', line: 1, column: 1, message: e, ruleId: 'search-index', severity: 'warning' })
     }
-    if (disk && fingerprint) {
-      const meta: BuildMeta = { fingerprint, pages, files: fileCount + 1, problems: problems.filter((p) => p.severity === 'warning') }
-      disk.meta = meta
-    }
+    const meta: BuildMeta = { fingerprint: fingerprint ?? '', pages, files: fileCount + 1, problems: problems.filter((p) => p.severity === 'warning'), ...(tracker ? { pageKeys } : {}) }
     await writes.drain()
     mark('search')
-    await session.commit()
+    await session.commit(meta)
     mark('commit')
   } catch (error) {
     await writes.drain().catch(() => {})
@@ -304,15 +368,24 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     if (error instanceof OutputError) return finish([...problems, { file: options.outDir ?? 'dist', line: 1, column: 1, message: error.message, ruleId: 'unsafe-output', severity: 'error' }], false)
     throw error
   }
-  return finish(problems, true, pages, fileCount + 1, site)
+  return { ...finish(problems, true, pages, fileCount + 1, site), reused }
 }
 
 /** A session that keeps nothing: for dry runs. */
-const discardSession: SiteSession = { write: async () => {}, commit: async () => {}, abort: async () => {} }
+const discardSession: SiteSession = { write: async () => {}, keep: async () => false, commit: async () => {}, abort: async () => {} }
+
+/**
+ * A record's fingerprint: the cache key of its rendered text, and its other fields (the text and
+ * the source it came from are named by that key, so they are not hashed again).
+ */
+function recordPrint(key: string, record: object, omit: readonly string[]): string {
+  const rest: Record<string, unknown> = { ...record }
+  for (const name of omit) delete rest[name]
+  return hashOf(key, JSON.stringify(rest))
+}
 
 /** Build into memory: for tests and the dev server. */
-export async function buildToMemory(options: Omit<BuildOptions, 'writer' | 'outDir'> = {}): Promise<BuildResult & { files: number; output: Map<string, Uint8Array> }> {
-  const writer = new MemoryWriter()
+export async function buildToMemory(options: Omit<BuildOptions, 'writer' | 'outDir'> = {}, writer = new MemoryWriter()): Promise<BuildResult & { files: number; output: Map<string, Uint8Array> }> {
   const result = await build({ ...options, writer })
   return { ...result, output: writer.files }
 }

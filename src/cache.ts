@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs'
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 
 const require = createRequire(import.meta.url)
 
@@ -150,4 +151,12 @@ export async function fingerprintFolder(dir: string): Promise<string> {
   }
   await walk(dir, '')
   return hash.digest('base64url')
+}
+
+let code: Promise<string> | undefined
+
+/** Fingerprint of collage's own code (the folder of its modules), once per process. */
+export function codeVersion(): Promise<string> {
+  code ??= fingerprintFolder(path.dirname(fileURLToPath(import.meta.url)))
+  return code
 }

@@ -55,7 +55,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
           io.err(pc.red(`Build failed: ${count(result.problems, 'error')}; ${out} was left as it was.`))
           return exitCodes.problems
         }
-        io.out(result.upToDate ? `${pc.green('Up to date:')} nothing changed since the last build of ${out} (${result.pages} pages), checked in ${formatMs(result.ms)}${warnings(result)}` : `${pc.green('Built')} ${result.pages} pages (${result.files} files) into ${out} in ${formatMs(result.ms)}${warnings(result)}`)
+        io.out(result.upToDate ? `${pc.green('Up to date:')} nothing changed since the last build of ${out} (${result.pages} pages), checked in ${formatMs(result.ms)}${warnings(result)}` : `${pc.green('Built')} ${result.pages} pages (${result.files} files) into ${out} in ${formatMs(result.ms)}${result.reused ? `, ${result.reused} of them unchanged and kept` : ''}${warnings(result)}`)
         return exitCodes.ok
       }
     })

@@ -95,3 +95,101 @@ describe('incremental builds equal clean builds, byte for byte', () => {
     await check(() => rename(path.join(dir, 'content/2021-01/beta.md'), path.join(dir, 'content/2021-01/beta-two.md')))
   })
 })
+
+describe('pages are rendered again only when something they show changed', () => {
+  let dir: string
+  let cleanup: () => Promise<void>
+  const options = { images: false, search: true }
+  const tags = [['x'], ['x', 'y'], ['y'], ['z'], ['x', 'z'], ['w']]
+  const paper = (title: string, date: string, tags: string[], authors = 'Ada Lovelace, Alan Turing', body = 'A summary with $a^2$ math.'): string =>
+    paperFile({ title, date, tags, body }).replace('authors: [Ada Lovelace, Alan Turing]', `authors: [${authors}]`)
+
+  beforeAll(async () => {
+    ;({ dir, cleanup } = await tempDir())
+    const files: Record<string, string> = {
+      'content/site.yaml': 'title: Reuse\nbaseUrl: https://example.org/\n',
+      'content/2021-01/index.md': '---\nsummary: January\n---\nJanuary intro.\n',
+      'content/2021-02/index.md': '---\nsummary: February\n---\nFebruary intro.\n',
+      'content/2021-03/index.md': '---\nsummary: March\n---\nMarch intro.\n'
+    }
+    for (let m = 1; m <= 3; m++) {
+      for (let i = 1; i <= 4; i++) {
+        files[`content/2021-0${m}/p${m}${i}.md`] = paper(`Paper ${m}.${i}`, `2021-0${m}-0${i * 2}`, tags[(m * 4 + i) % tags.length]!, i % 2 ? 'Ada Lovelace, Alan Turing' : 'Grace Hopper')
+      }
+    }
+    await writeContent(dir, files)
+    const { cp } = await import('node:fs/promises')
+    await cp(path.join(root, 'templates'), path.join(dir, 'templates'), { recursive: true })
+    const first = await build({ ...options, cwd: dir })
+    expect(first.problems.filter((p) => p.severity === 'error')).toEqual([])
+  })
+  afterAll(async () => cleanup())
+
+  /** Change, build, compare with a clean build; the build's result. */
+  async function check(change: () => Promise<unknown>): Promise<Awaited<ReturnType<typeof build>>> {
+    await change()
+    const incremental = await build({ ...options, cwd: dir })
+    expect(incremental.ok, JSON.stringify(incremental.problems)).toBe(true)
+    const clean = await build({ ...options, cwd: dir, outDir: 'clean', cache: false })
+    expect(clean.ok).toBe(true)
+    expect(clean.reused).toBe(0)
+    expectSameSite(await snapshot(path.join(dir, 'dist')), await snapshot(path.join(dir, 'clean')))
+    await rm(path.join(dir, 'clean'), { recursive: true })
+    return incremental
+  }
+  const edit = (file: string, text: string) => () => writeContent(dir, { [`content/${file}`]: text })
+
+  it('keeps most pages when one paper’s summary changes', async () => {
+    const result = await check(edit('2021-02/p22.md', paper('Paper 2.2', '2021-02-04', tags[(2 * 4 + 2) % tags.length]!, 'Grace Hopper', 'A new summary, $b^3$.')))
+    // The paper, its month and slides, its neighbours, its tag and author pages, related papers,
+    // home and archive are rendered again; the other months' pages are kept.
+    expect(result.reused).toBeGreaterThan(result.pages / 2)
+    expect(result.pages - result.reused!).toBeGreaterThan(3)
+  })
+
+  it('after a paper moves within its month (new neighbours)', async () => {
+    await check(edit('2021-01/p11.md', paper('Paper 1.1', '2021-01-20', tags[5]!)))
+  })
+
+  it('after a paper’s tags change (tag pages and related papers elsewhere)', async () => {
+    await check(edit('2021-03/p31.md', paper('Paper 3.1', '2021-03-02', ['x', 'new-tag'])))
+  })
+
+  it('after a paper elsewhere joins a tag (it becomes a related paper)', async () => {
+    // Paper 1.3 shares `solo` with 3.3 only; then 2.3, in another month, gets `solo` too.
+    await check(edit('2021-01/p13.md', paper('Paper 1.3', '2021-01-06', ['solo'])))
+    await check(edit('2021-03/p33.md', paper('Paper 3.3', '2021-03-06', ['solo'])))
+    const result = await check(edit('2021-02/p23.md', paper('Paper 2.3', '2021-02-06', ['solo'])))
+    expect(result.reused).toBeGreaterThan(0)
+  })
+
+  it('after a paper’s authors change', async () => {
+    await check(edit('2021-03/p32.md', paper('Paper 3.2', '2021-03-04', ['y'], 'Emmy Noether')))
+  })
+
+  it('after a paper is added, and after a month is added', async () => {
+    await check(edit('2021-02/p25.md', paper('Paper 2.5', '2021-02-25', ['z', 'w'])))
+    await check(edit('2021-04/p41.md', paper('Paper 4.1', '2021-04-01', ['x'])))
+  })
+
+  it('after a second language is added, and after a translation is added and changed', async () => {
+    await check(edit('site.yaml', 'title: Reuse\nbaseUrl: https://example.org/\nlanguages: [en, ru]\n'))
+    await check(edit('2021-01/p12.ru.md', '---\ntitle: Статья 1.2\ntakeaway: Важно, потому что $x$.\n---\nКраткое содержание, $c$.\n'))
+    await check(edit('2021-01/p12.ru.md', '---\ntitle: Статья 1.2, вторая редакция\ntakeaway: Важно, потому что $x$.\n---\nКраткое содержание, $c$.\n'))
+  })
+
+  it('after the layout changes, every page that uses it is rendered again', async () => {
+    const file = path.join(dir, 'templates/layout.eta')
+    const result = await check(async () => writeFile(file, (await readFile(file, 'utf8')).replace('</body>', '<!-- second edition --></body>')))
+    // Slide decks are whole documents of their own; every other page is drawn inside the layout.
+    expect(result.reused).toBe(result.site!.routes.filter((r) => r.kind === 'slides').length)
+    expect(result.reused).toBeGreaterThan(0)
+  })
+
+  it('after a partial changes, only the pages that include it are rendered again', async () => {
+    const file = path.join(dir, 'templates/partials/month-nav.eta')
+    const result = await check(async () => writeFile(file, (await readFile(file, 'utf8')) + '<!-- month nav, second edition -->\n'))
+    expect(result.reused).toBeGreaterThan(0)
+    expect(result.reused).toBeLessThan(result.pages)
+  })
+})

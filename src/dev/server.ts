@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import { buildToMemory, sourceFolders } from '../build.js'
 import { contentTypeOf } from '../output/content-type.js'
+import { MemoryWriter } from '../output/writer.js'
 import { readSources } from '../report.js'
 import type { Site } from '../site/graph.js'
 import type { Problem } from '../types.js'
@@ -209,6 +210,7 @@ export async function startDevServer(options: DevOptions = {}): Promise<DevServe
     res.on('close', () => clients.delete(res))
   }
 
+  const writer = new MemoryWriter()
   async function runBuild(changes: Change[], initial: boolean): Promise<RebuildEvent> {
     const changed = [...new Set(changes.map((c) => display(c.path, cwd)))]
     const started = performance.now()
@@ -218,7 +220,8 @@ export async function startDevServer(options: DevOptions = {}): Promise<DevServe
     let files = 0
     let updated: string[] = []
     try {
-      const result = await buildToMemory({ ...folders, cwd, baseUrl: url, drafts })
+      // One writer for the server's life: it remembers what each page was rendered from.
+      const result = await buildToMemory({ ...folders, cwd, baseUrl: url, drafts }, writer)
       problems = result.problems
       if (result.ok && result.site) {
         ok = true
@@ -386,6 +389,7 @@ function diff(previous: ReadonlyMap<string, Uint8Array> | undefined, next: Reado
   const out: string[] = []
   for (const [key, bytes] of next) {
     const old = previous.get(key)
+    if (old === bytes) continue
     if (!old || !Buffer.from(old.buffer, old.byteOffset, old.byteLength).equals(bytes)) out.push(key)
   }
   for (const key of previous.keys()) if (!next.has(key)) out.push(key)

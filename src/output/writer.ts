@@ -9,8 +9,13 @@ export type OutputFile = { path: string; data: string | Uint8Array } | { path: s
 export interface SiteSession {
   /** Add a file. A path given twice is an error. */
   write(file: OutputFile): Promise<void>
-  /** Make the written files the site, replacing the previous one whole. */
-  commit(): Promise<void>
+  /**
+   * Keep a file of the previous site as it is. False when there is no such file (then write it).
+   * With `read`, its bytes come back too.
+   */
+  keep(path: string, read?: boolean): Promise<false | { data?: Uint8Array }>
+  /** Make the written files the site, replacing the previous one whole; `meta` is kept with it (see {@link Writer.readMeta}). */
+  commit(meta?: unknown): Promise<void>
   /** Drop everything written; the previous site stays as it was. */
   abort(): Promise<void>
 }
@@ -19,6 +24,8 @@ export interface SiteSession {
 export interface Writer {
   /** Start writing a new version of the site. */
   open(): Promise<SiteSession>
+  /** What the last commit kept with the site, if anything. */
+  readMeta(): Promise<unknown>
 }
 
 /** Raised when an output path or folder is refused. */
@@ -70,19 +77,36 @@ export function assertSafePath(sitePath: string): string {
 /** Keeps the site in memory: for tests and the dev server. */
 export class MemoryWriter implements Writer {
   files = new Map<string, Uint8Array>()
+  meta: unknown
+
+  async readMeta(): Promise<unknown> {
+    return this.meta
+  }
 
   async open(): Promise<SiteSession> {
     const next = new Map<string, Uint8Array>()
+    const claim = (key: string): void => {
+      if (next.has(key)) throw new OutputError(`Two files of the site would be written to ${key}`)
+      next.set(key, new Uint8Array())
+    }
     return {
       write: async (f) => {
         const key = assertSafePath(f.path)
-        if (next.has(key)) throw new OutputError(`Two files of the site would be written to ${key}`)
         // Claim the path before any await: writes may run side by side.
-        next.set(key, new Uint8Array())
+        claim(key)
         next.set(key, 'copyFrom' in f ? await readFile(f.copyFrom) : typeof f.data === 'string' ? Buffer.from(f.data) : f.data)
       },
-      commit: async () => {
+      keep: async (file, read) => {
+        const key = assertSafePath(file)
+        const data = this.files.get(key)
+        if (!data) return false
+        claim(key)
+        next.set(key, data)
+        return read ? { data } : {}
+      },
+      commit: async (meta) => {
         this.files = next
+        this.meta = meta
       },
       abort: async () => {
         next.clear()
@@ -113,8 +137,6 @@ interface Manifest {
  */
 export class DiskWriter implements Writer {
   readonly outDir: string
-  /** Data to store in the manifest with the next commit. */
-  meta: unknown
 
   /**
    * @param outDir the output folder; refused when it is a file system root, is or holds one of
@@ -151,6 +173,10 @@ export class DiskWriter implements Writer {
     if (entries.length > 0 && !entries.includes(manifestName)) {
       throw new OutputError(`Refusing to replace ${this.outDir}: it is not empty and was not made by collage (no ${manifestName} file)`)
     }
+  }
+
+  async readMeta(): Promise<unknown> {
+    return (await this.readManifest())?.meta
   }
 
   /** The manifest of the current output, if there is one. */
@@ -209,11 +235,27 @@ export class DiskWriter implements Writer {
         if ('copyFrom' in f) await copyFile(f.copyFrom, target)
         else await writeFile(target, bytes)
       },
-      commit: async () => {
+      keep: async (file, read) => {
+        const rel = assertSafePath(file)
+        const hash = previous[rel]
+        if (!hash || rel in hashes) return false
+        hashes[rel] = hash
+        const target = path.join(staging, rel)
+        await ensureDir(path.dirname(target))
+        try {
+          await link(path.join(this.outDir, rel), target)
+          return read ? { data: await readFile(target) } : {}
+        } catch {
+          // The old file is gone: the caller writes it.
+          delete hashes[rel]
+          return false
+        }
+      },
+      commit: async (meta) => {
         if (closed) throw new OutputError('This build was already committed or aborted')
         closed = true
         try {
-          const manifest: Manifest = { note: 'Written by collage build; this folder is replaced on every build.', files: hashes, ...(this.meta === undefined ? {} : { meta: this.meta }) }
+          const manifest: Manifest = { note: 'Written by collage build; this folder is replaced on every build.', files: hashes, ...(meta === undefined ? {} : { meta }) }
           await writeFile(path.join(staging, manifestName), JSON.stringify(manifest))
           let hadOld = false
           try {

@@ -2,9 +2,11 @@ import path from 'node:path'
 import { Eta } from 'eta'
 import type { Config } from '../config.js'
 import { alternatesOf, type Edition, type Route, type Site, type SiteAuthor, type SiteMonth, type SitePaper, type SiteTag } from '../site/graph.js'
+import { hashOf } from '../cache.js'
 import { citationMeta, paperJsonLd, readingMinutes, toBibtex } from './citation.js'
 import { createHelpers, type Helpers } from './helpers.js'
 import { createTranslator, languageName, type Translator } from './messages/index.js'
+import type { SiteTracker } from './tracking.js'
 import { cardImageAlt, cardImagePath, coverImageAlt, coverImagePath, shareImageSize } from './share-image.js'
 
 /** A language version of the current page, for `hreflang` links and the language switch. */
@@ -71,6 +73,30 @@ export class TemplateError extends Error {
 export interface Renderer {
   /** Render one route to HTML. Throws {@link TemplateError}. */
   renderRoute(route: Route): string
+  /**
+   * Render one route, and name the parts of the site it read (see {@link SiteTracker}); without
+   * a tracker, the list is empty. Throws {@link TemplateError}.
+   */
+  renderPage(route: Route): { html: string; reads: string[] }
+  /**
+   * What a page renders from: the renderer's own settings, the route, and the current
+   * fingerprints of the parts it read. Undefined when one of those parts is gone, or without a
+   * tracker. A page whose key did not change since it was rendered renders the same.
+   *
+   * @param route the page
+   * @param reads the parts it read, as {@link renderPage} named them
+   */
+  keyOf(route: Route, reads: readonly string[]): string | undefined
+}
+
+/** Options of {@link createRenderer}. */
+export interface RendererOptions {
+  /** The build makes share images, so pages point at them. Default: false. */
+  images?: boolean
+  /** Note what each page reads, so that unchanged pages need not be rendered again. */
+  tracker?: SiteTracker
+  /** Everything else pages depend on (settings, the tool's version), for {@link Renderer.keyOf}. */
+  version?: string
 }
 
 const templateOf: Record<Route['kind'], string> = {
@@ -93,9 +119,10 @@ const templateOf: Record<Route['kind'], string> = {
  * @param templatesDir folder of `.eta` templates
  * @param site the site graph
  * @param assetVersion short hash of the stylesheets
- * @param options `images`: the build makes share images, so pages point at them (default false)
+ * @param options see {@link RendererOptions}
  */
-export function createRenderer(templatesDir: string, site: Site, assetVersion: string, options: { images?: boolean } = {}): Renderer {
+export function createRenderer(templatesDir: string, site: Site, assetVersion: string, options: RendererOptions = {}): Renderer {
+  const { tracker } = options
   const eta = new Eta({
     views: templatesDir,
     autoEscape: true,
@@ -109,6 +136,17 @@ export function createRenderer(templatesDir: string, site: Site, assetVersion: s
     autoFilter: true,
     filterFunction: strictValue
   })
+  if (tracker) {
+    // Every template a page uses, layout and partials included, is looked up here.
+    const resolve = eta.resolvePath.bind(eta)
+    eta.resolvePath = (template, resolveOptions) => {
+      const file = resolve(template, resolveOptions)
+      tracker.noteTemplate(file)
+      return file
+    }
+  }
+  const wrap = <T>(value: T): T => (tracker ? tracker.wrap(value) : value)
+  const global = hashOf(options.version ?? '', assetVersion, String(options.images ?? false), templatesDir)
   /** What the pages of one language share. */
   const contexts = new Map(
     site.editions.map((edition) => [
@@ -130,50 +168,53 @@ export function createRenderer(templatesDir: string, site: Site, assetVersion: s
   const imagePapers = new Map(site.papers.map((p) => [`${p.paper.month}/${p.paper.slug}`, p]))
   const image = (file: string, alt: string): NonNullable<PageData['image']> => ({ url: new URL(file, site.config.baseUrl).href, alt, ...shareImageSize })
 
-  return {
-    renderRoute(route) {
+  const renderRoute = (route: Route): string => {
       const context = contexts.get(route.language) ?? contexts.get(site.config.language)!
-      const { edition, h, t, months, papers, tags, authors } = context
+      const { h, t, months, papers, tags, authors } = context
+      const edition = wrap(context.edition)
       const languages = alternatesOf(site, route).map((a) => ({
         language: a.language,
         name: names.get(a.language) ?? a.language,
         url: h.url(a.path),
         href: h.absolute(a.path),
-        current: a.language === edition.language
+        current: a.language === context.edition.language
       }))
       const siteTitle = site.config.title
-      const data: PageData = { site: edition, config: site.config, h, t, lang: edition.language, languages, route, title: siteTitle, description: site.config.description, assetVersion }
+      const data: PageData = { site: edition, config: site.config, h, t, lang: context.edition.language, languages, route, title: siteTitle, description: site.config.description, assetVersion }
       if (route.kind === 'month' || route.kind === 'slides') {
-        const month = months.get(route.key ?? '')!
+        const month = wrap(months.get(route.key ?? '')!)
         data.month = month
         data.title = `${route.kind === 'slides' ? t('title.slides', { month: month.title }) : month.title} · ${siteTitle}`
         data.description = month.source.summary ?? (month.source.summaryText || site.config.description)
-        const cover = imageMonths.get(month.key)
+        const cover = wrap(imageMonths.get(route.key ?? ''))
         if (options.images && cover) data.image = image(coverImagePath(cover), coverImageAlt(cover, site.config))
       } else if (route.kind === 'paper') {
-        const paper = papers.get(route.key ?? '')!
+        const raw = papers.get(route.key ?? '')!
+        const paper = wrap(raw)
         data.paper = paper
         data.month = paper.month
         data.title = `${paper.paper.titleText} · ${siteTitle}`
         data.description = paper.paper.summaryText.length > 200 ? paper.paper.summaryText.slice(0, 197).replace(/\s+\S*$/, '') + '…' : paper.paper.summaryText
-        data.related = relatedPapers(paper, tagIndex(edition.papers))
+        // Chosen among the papers of its tags; the tags' signatures say when the choice may change.
+        data.related = wrap(relatedPapers(raw, tagIndex(context.edition.papers)))
+        for (const tag of paper.paper.tags) tracker?.noteRelated(context.edition.language, tag)
         data.citation = { bibtex: toBibtex(paper), meta: citationMeta(paper, site.config), jsonLd: paperJsonLd(paper, site.config) }
         data.readingMinutes = readingMinutes(paper.paper.wordCount)
-        const card = imagePapers.get(route.key ?? '')
+        const card = wrap(imagePapers.get(route.key ?? ''))
         if (options.images && card) data.image = image(cardImagePath(card), cardImageAlt(card, site.config))
       } else if (route.kind === 'home' && edition.latest) {
         data.month = edition.latest
-        const cover = imageMonths.get(edition.latest.key)
+        const cover = wrap(imageMonths.get(edition.latest.key))
         if (options.images && cover) data.image = image(coverImagePath(cover), coverImageAlt(cover, site.config))
       } else if (route.kind === 'archive') {
         data.title = `${t('title.archive')} · ${siteTitle}`
       } else if (route.kind === 'tag') {
-        const tag = tags.get(route.key ?? '')!
+        const tag = wrap(tags.get(route.key ?? '')!)
         data.tag = tag
         data.title = `#${tag.name} · ${siteTitle}`
         data.description = t('description.tag', { count: tag.papers.length, tag: tag.name })
       } else if (route.kind === 'author') {
-        const author = authors.get(route.key ?? '')!
+        const author = wrap(authors.get(route.key ?? '')!)
         data.author = author
         data.title = `${author.name} · ${siteTitle}`
         data.description = t('description.author', { name: author.name, site: siteTitle })
@@ -192,6 +233,28 @@ export function createRenderer(templatesDir: string, site: Site, assetVersion: s
       } catch (error) {
         throw toTemplateError(error, `${name}.eta`, route.path, templatesDir)
       }
+  }
+
+  return {
+    renderRoute,
+    renderPage(route) {
+      tracker?.begin()
+      try {
+        const html = renderRoute(route)
+        return { html, reads: tracker?.end() ?? [] }
+      } finally {
+        tracker?.end()
+      }
+    },
+    keyOf(route, reads) {
+      if (!tracker) return undefined
+      const parts = [global, route.path, route.kind, route.key ?? '', route.language]
+      for (const id of reads) {
+        const fingerprint = tracker.fingerprint(id)
+        if (fingerprint === undefined) return undefined
+        parts.push(id, fingerprint)
+      }
+      return hashOf(...parts)
     }
   }
 }

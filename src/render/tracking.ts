@@ -1,0 +1,199 @@
+import { readFileSync } from 'node:fs'
+import { hashOf } from '../cache.js'
+import type { Edition, Site, SiteAuthor, SiteMonth, SitePaper, SiteTag } from '../site/graph.js'
+import type { Month, Paper } from '../types.js'
+
+/**
+ * Fingerprints of the rendered content records, made by the build from what produced them (the
+ * source file's bytes and everything else its rendering depends on), so that a large record is
+ * never hashed whole.
+ */
+export interface ContentFingerprints {
+  paper(paper: Paper): string
+  month(month: Month): string
+}
+
+/**
+ * Records which parts of the site graph a page reads while it is rendered, and fingerprints those
+ * parts, so that the next build can tell, without rendering, whether a page would come out the
+ * same: it does when every part it read last time still has the same fingerprint.
+ *
+ * The parts are the graph's records (each paper, month, tag and author of each language, and each
+ * language's whole edition), a signature per tag for the related papers, and the template files.
+ * Pages see the records through proxies that note every read; what a record holds by value (a
+ * paper's rendered text, a month's intro) is covered by its fingerprint, and records it links to
+ * (the month of a paper, the papers of a tag) are noted when the page reads them in turn.
+ */
+export class SiteTracker {
+  private readonly ids = new WeakMap<object, string>()
+  private readonly records = new Map<string, object>()
+  private readonly fingerprints = new Map<string, string>()
+  private readonly proxies = new WeakMap<object, object>()
+  private readonly lists = new WeakMap<readonly unknown[], unknown[]>()
+  private readonly tagLists = new Map<string, readonly SitePaper[]>()
+  private reads: Set<string> | undefined
+  private readonly handler: ProxyHandler<object>
+
+  /**
+   * @param site the site graph
+   * @param content fingerprints of the content records
+   */
+  constructor(
+    site: Site,
+    private readonly content: ContentFingerprints
+  ) {
+    for (const edition of site.editions) {
+      const l = edition.language
+      this.register(edition, `e ${l}`)
+      for (const m of edition.months) this.register(m, `m ${l} ${m.key}`)
+      for (const sp of edition.papers) this.register(sp, `p ${l} ${sp.paper.month}/${sp.paper.slug}`)
+      for (const t of edition.tags) {
+        this.register(t, `t ${l} ${t.name}`)
+        this.tagLists.set(`${l} ${t.name}`, t.papers)
+      }
+      for (const a of edition.authors) this.register(a, `a ${l} ${a.slug}`)
+    }
+    // The default language's records are also the site's own (`site.months`…).
+    this.register(site, `e ${site.language}`)
+    const note = (target: object): void => {
+      this.reads?.add(this.ids.get(target)!)
+    }
+    this.handler = {
+      get: (target, key) => {
+        note(target)
+        return this.wrap(Reflect.get(target, key) as unknown)
+      },
+      has: (target, key) => {
+        note(target)
+        return Reflect.has(target, key)
+      },
+      ownKeys: (target) => {
+        note(target)
+        return Reflect.ownKeys(target)
+      },
+      getOwnPropertyDescriptor: (target, key) => {
+        note(target)
+        return Reflect.getOwnPropertyDescriptor(target, key)
+      }
+    }
+  }
+
+  /** Start recording the reads of one page. */
+  begin(): void {
+    this.reads = new Set()
+  }
+
+  /** Stop recording; the parts read, sorted. */
+  end(): string[] {
+    const reads = [...(this.reads ?? [])].sort()
+    this.reads = undefined
+    return reads
+  }
+
+  /** Note a read that went around the proxies, by its part's name. */
+  noteRead(id: string): void {
+    this.reads?.add(id)
+  }
+
+  /** Note that a page used a template file (by absolute path). */
+  noteTemplate(file: string): void {
+    this.reads?.add(`f ${file}`)
+  }
+
+  /** Note that a page's related papers were chosen among the papers of a tag. */
+  noteRelated(language: string, tag: string): void {
+    this.reads?.add(`r ${language} ${tag}`)
+  }
+
+  /**
+   * A record of the graph as the templates should see it: through a proxy that notes reads.
+   * Anything else comes back as it is.
+   */
+  wrap<T>(value: T): T {
+    if (typeof value !== 'object' || value === null) return value
+    if (this.ids.has(value)) {
+      let proxy = this.proxies.get(value)
+      if (!proxy) {
+        proxy = new Proxy(value, this.handler)
+        this.proxies.set(value, proxy)
+      }
+      return proxy as T
+    }
+    if (Array.isArray(value) && value.length > 0 && typeof value[0] === 'object' && value[0] !== null && this.ids.has(value[0] as object)) {
+      // A list of records (a month's papers): its order and members are in its owner's
+      // fingerprint; each member notes its own reads.
+      let list = this.lists.get(value)
+      if (!list) {
+        list = value.map((v: unknown) => this.wrap(v))
+        this.lists.set(value, list)
+      }
+      return list as T
+    }
+    return value
+  }
+
+  /**
+   * The current fingerprint of a part, or undefined when the site no longer has it.
+   *
+   * @param id a part's name, as {@link end} returns them
+   */
+  fingerprint(id: string): string | undefined {
+    let value = this.fingerprints.get(id)
+    if (value !== undefined) return value
+    value = this.compute(id)
+    if (value !== undefined) this.fingerprints.set(id, value)
+    return value
+  }
+
+  private register(record: object, id: string): void {
+    this.ids.set(record, id)
+    this.records.set(id, record)
+  }
+
+  private idOf(record: object | undefined): string {
+    return record ? (this.ids.get(record) ?? '?') : ''
+  }
+
+  private compute(id: string): string | undefined {
+    const kind = id[0]
+    if (kind === 'f') {
+      try {
+        return hashOf('f', readFileSync(id.slice(2)))
+      } catch {
+        return undefined
+      }
+    }
+    if (kind === 'r') {
+      // Related papers are ranked by shared tags, then date, then address.
+      const papers = this.tagLists.get(id.slice(2))
+      return papers && hashOf('r', ...papers.map((sp) => `${sp.route} ${sp.paper.date} ${sp.paper.tags.join(' ')}`))
+    }
+    const record = this.records.get(id)
+    if (!record) return undefined
+    const ids = (list: readonly object[]): string => list.map((r) => this.idOf(r)).join('\n')
+    switch (kind) {
+      case 'p': {
+        const sp = record as SitePaper
+        return hashOf('p', this.content.paper(sp.paper), sp.route, String(sp.week), this.idOf(sp.month), this.idOf(sp.previous), this.idOf(sp.next))
+      }
+      case 'm': {
+        const m = record as SiteMonth
+        return hashOf('m', this.content.month(m.source), m.key, m.route, m.title, `${m.year}-${m.number}`, ids(m.papers), this.idOf(m.previous), this.idOf(m.next))
+      }
+      case 't': {
+        const t = record as SiteTag
+        return hashOf('t', t.name, t.route, ids(t.papers))
+      }
+      case 'a': {
+        const a = record as SiteAuthor
+        return hashOf('a', a.name, a.slug, a.route, ids(a.papers))
+      }
+      case 'e': {
+        const e = record as Edition
+        return hashOf('e', e.language, e.prefix, ids(e.months), ids(e.papers), ids(e.tags), ids(e.authors), this.idOf(e.latest), e.routes.map((r) => r.path).join('\n'))
+      }
+      default:
+        return undefined
+    }
+  }
+}
