@@ -186,6 +186,24 @@ describe('collage dev server', () => {
     expect(last.changed).toEqual(['content/2021-01/live.md'])
   })
 
+  it('makes the search index on the first request for it after a rebuild, from the pages served', async () => {
+    type Entry = { languages: Record<string, { hash: string; page_count: number }> }
+    const before = (await (await get('/pagefind/pagefind-entry.json')).json()) as Entry
+    const [language] = Object.values(before.languages)
+    // The month page and the two paper pages (the draft is served in dev).
+    expect(language!.page_count).toBe(3)
+    expect((await get('/pagefind/pagefind.js')).headers.get('content-type')).toMatch(/javascript/)
+    expect((await get('/pagefind/no-such-file.js')).status).toBe(404)
+    await writeFile(path.join(content, '2021-01', 'live.md'), goodPaper.replace('First version', 'Searchable version'))
+    await events.next('reload')
+    const after = (await (await get('/pagefind/pagefind-entry.json')).json()) as Entry
+    expect(Object.values(after.languages)[0]!.hash).not.toBe(language!.hash)
+    expect(rebuilds.at(-1)!.ok).toBe(true)
+    // Back to the text the next tests expect.
+    await writeFile(path.join(content, '2021-01', 'live.md'), goodPaper.replace('First version', 'Second version'))
+    await events.next('reload')
+  })
+
   it('on a broken file shows an escaped error overlay and keeps serving the last good site; a fix clears it', async () => {
     await writeFile(path.join(content, '2021-01', 'live.md'), goodPaper.replace('First version', 'Broken version').replace('year: 2020', 'year: "<b>twenty</b>"'))
     const overlay = await events.next<{ html: string }>('overlay')

@@ -2,11 +2,12 @@ import { randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
-import { buildToMemory, sourceFolders } from '../build.js'
+import { buildToMemory, outputPathOf, sourceFolders } from '../build.js'
 import { contentTypeOf } from '../output/content-type.js'
 import { MemoryWriter } from '../output/writer.js'
 import { readSources } from '../report.js'
 import type { Site } from '../site/graph.js'
+import { openSearchIndex } from '../site/search-index.js'
 import type { Problem } from '../types.js'
 import { addDraftBanner, clientScript, devStyle, eventsPath, injectBeforeBodyEnd, injectInHead, markDraftCards, renderOverlay } from './overlay.js'
 import { watchFolders, type Change, type Watcher } from './watch.js'
@@ -90,6 +91,11 @@ interface State {
   pages: Map<string, string>
   draftSlugs: Set<string>
   draftPages: Set<string>
+  /**
+   * The search index of the site served, made on the first request for it after each rebuild:
+   * indexing is the slowest step of a build, and most edits are not followed by a search.
+   */
+  search?: { version: string; files: Promise<Map<string, Uint8Array>> }
 }
 
 const maxEventClients = 64
@@ -166,6 +172,14 @@ export async function startDevServer(options: DevOptions = {}): Promise<DevServe
       return send(res, 503, 'text/html; charset=utf-8', html, head)
     }
     const key = target.key
+    if (key.startsWith('pagefind/')) {
+      void serveSearch(res, key, head).catch((error: unknown) => {
+        emit({ type: 'error', error: error as Error })
+        if (!res.headersSent) plain(res, 500, 'Internal error')
+        else res.destroy()
+      })
+      return
+    }
     if (state.output.has(key)) return serveFile(res, key, 200, head)
     if (!target.dir && state.output.has(`${key}/index.html`)) {
       res.setHeader('Location', encodeURI(`/${key}/`))
@@ -185,6 +199,26 @@ export async function startDevServer(options: DevOptions = {}): Promise<DevServe
     }
     if (state.overlay) html = injectBeforeBodyEnd(html, state.overlay)
     send(res, status, type, html, head)
+  }
+
+  let indexing: Promise<unknown> = Promise.resolve()
+  async function serveSearch(res: ServerResponse, key: string, head: boolean): Promise<void> {
+    if (state.search?.version !== state.version) {
+      const output = state.output!
+      const site = state.site!
+      // One index at a time: the indexer is a single helper process.
+      const files = indexing.then(() => indexSite(site, output))
+      indexing = files.catch(() => {})
+      const search = { version: state.version, files }
+      state.search = search
+      files.catch(() => {
+        if (state.search === search) delete state.search
+      })
+    }
+    const files = await state.search.files
+    const bytes = files.get(key)
+    if (bytes) return send(res, 200, contentTypeOf(key), bytes, head)
+    return plain(res, 404, 'Not found')
   }
 
   function preparePage(key: string, html: string): string {
@@ -221,7 +255,7 @@ export async function startDevServer(options: DevOptions = {}): Promise<DevServe
     let updated: string[] = []
     try {
       // One writer for the server's life: it remembers what each page was rendered from.
-      const result = await buildToMemory({ ...folders, cwd, baseUrl: url, drafts }, writer)
+      const result = await buildToMemory({ ...folders, cwd, baseUrl: url, drafts, search: false }, writer)
       problems = result.problems
       if (result.ok && result.site) {
         ok = true
@@ -381,6 +415,25 @@ function send(res: ServerResponse, status: number, type: string, body: string | 
 
 function plain(res: ServerResponse, status: number, message: string): void {
   send(res, status, 'text/plain; charset=utf-8', message + '\n', false)
+}
+
+/** The search index of a built site, from its month and paper pages, as a build makes it. */
+async function indexSite(site: Site, output: ReadonlyMap<string, Uint8Array>): Promise<Map<string, Uint8Array>> {
+  const index = await openSearchIndex(site.config.languages)
+  try {
+    for (const route of site.routes) {
+      if (route.kind !== 'month' && route.kind !== 'paper') continue
+      const bytes = output.get(outputPathOf(route))
+      if (bytes) await index.add({ url: route.path, html: Buffer.from(bytes).toString('utf8') })
+    }
+    const { files } = await index.finish()
+    const out = new Map<string, Uint8Array>()
+    for (const f of files) if ('data' in f) out.set(f.path, typeof f.data === 'string' ? Buffer.from(f.data) : f.data)
+    return out
+  } catch (error) {
+    await index.close()
+    throw error
+  }
 }
 
 /** Files of `next` that are new, changed, or gone compared with `previous`; every file when there is no previous build. */
