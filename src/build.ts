@@ -12,14 +12,14 @@ import type { InternalLink } from './markdown/rehype-site-links.js'
 import { fontAssets, katexAssets, listFolder } from './output/assets.js'
 import { DiskWriter, MemoryWriter, OutputError, type OutputFile, type SiteSession, type Writer } from './output/writer.js'
 import { sortProblems } from './problems.js'
-import { Throttle } from './throttle.js'
+import { limitConcurrency, Throttle } from './throttle.js'
 import { createTranslator, missingCatalogues } from './render/messages/index.js'
 import { createRenderer, TemplateError } from './render/render.js'
 import { SiteTracker } from './render/tracking.js'
 import { renderShareImages, shareImageConflicts } from './render/share-image.js'
 import { feedPaths, renderFeeds } from './site/feeds.js'
 import { buildSite, type Route, type Site } from './site/graph.js'
-import { openSearchIndex } from './site/search-index.js'
+import { openSearchIndex, searchPlan } from './site/search-index.js'
 import { renderSitemap } from './site/sitemap.js'
 import type { Figure, Month, MonthSource, Paper, PaperSource, Problem } from './types.js'
 
@@ -187,15 +187,19 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const allMonths = [...loaded.months, ...loaded.translations.months]
   const rendered = new Map<string, RenderedFile>()
   const jobs: RenderJob[] = []
-  for (const source of allPapers) {
+  // Cache entries are read many at a time, then looked at in order.
+  const cached = limitConcurrency(64)
+  const paperHits = allPapers.map((source) => cached(() => renderCache.get(paperKey(renderSalt, source))))
+  const monthHits = allMonths.map((source) => cached(() => renderCache.get(monthKey(renderSalt, source))))
+  for (const [i, source] of allPapers.entries()) {
     const key = paperKey(renderSalt, source)
-    const hit = await renderCache.get(key)
+    const hit = await paperHits[i]
     if (hit) rendered.set(key, hit)
     else jobs.push({ kind: 'paper', key, path: source.path, body: source.body, takeaway: source.takeaway, takeawayLine: source.takeawayLine, takeawayColumn: source.takeawayColumn, title: source.title, titleLine: source.titleLine, titleColumn: source.titleColumn })
   }
-  for (const source of allMonths) {
+  for (const [i, source] of allMonths.entries()) {
     const key = monthKey(renderSalt, source)
-    const hit = await renderCache.get(key)
+    const hit = await monthHits[i]
     if (hit) rendered.set(key, hit)
     else jobs.push({ kind: 'month', key, path: monthPath(source), intro: source.intro, outro: source.outro, outroLine: source.outroLine })
   }
@@ -295,8 +299,11 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   try {
     for (const f of staticFiles) await write(f)
     let templateFailed = false
+    const plan = searchPlan(site)
     for (const route of site.routes) {
-      const indexed = search !== undefined && (route.kind === 'month' || route.kind === 'paper')
+      const entry = search ? plan(route) : undefined
+      if (search && typeof entry === 'object') await indexing.run(() => search.add({ url: route.path, html: entry.html }))
+      const indexed = entry === 'page'
       const before = previousKeys?.pages[route.path]
       if (before && !templateFailed) {
         const reads = before.slice(1).map((i) => previousKeys!.parts[i as number]!)
@@ -308,7 +315,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
             fileCount++
             pages++
             reused++
-            if (indexed && kept.data) await indexing.run(() => search.add({ url: route.path, html: Buffer.from(kept.data!).toString('utf8') }))
+            if (search && indexed && kept.data) await indexing.run(() => search.add({ url: route.path, html: Buffer.from(kept.data!).toString('utf8') }))
             continue
           }
         }
@@ -330,7 +337,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       // After a template error, keep rendering only to report every broken page; write nothing.
       if (templateFailed) continue
       await write({ path: outputPathOf(route), data: html })
-      if (indexed) await indexing.run(() => search.add({ url: route.path, html }))
+      if (search && indexed) await indexing.run(() => search.add({ url: route.path, html }))
       pages++
     }
     if (templateFailed) {

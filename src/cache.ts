@@ -4,6 +4,7 @@ import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { limitConcurrency } from './throttle.js'
 
 const require = createRequire(import.meta.url)
 
@@ -123,13 +124,15 @@ export class DiskBytesCache extends FileCache<Uint8Array> {
  * @param dir the folder
  */
 export async function fingerprintFolder(dir: string): Promise<string> {
-  const hash = createHash('sha256')
+  // Listed first, then read many at a time, then hashed in a stable order.
+  const parts: Array<string | Promise<Buffer | string>> = []
+  const reading = limitConcurrency(64)
   const walk = async (abs: string, rel: string): Promise<void> => {
     let entries
     try {
       entries = await readdir(abs, { withFileTypes: true })
     } catch {
-      hash.update(`missing:${rel}\0`)
+      parts.push(`missing:${rel}`)
       return
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
@@ -138,18 +141,16 @@ export async function fingerprintFolder(dir: string): Promise<string> {
       const childRel = `${rel}/${e.name}`
       if (e.isDirectory()) await walk(childAbs, childRel)
       else if (e.isFile() || e.isSymbolicLink()) {
-        hash.update(childRel)
-        hash.update('\0')
-        try {
-          hash.update(await readFile(childAbs))
-        } catch {
-          hash.update('unreadable')
-        }
-        hash.update('\0')
+        parts.push(childRel, reading(() => readFile(childAbs).catch(() => 'unreadable')))
       }
     }
   }
   await walk(dir, '')
+  const hash = createHash('sha256')
+  for (const part of parts) {
+    hash.update(await part)
+    hash.update('\0')
+  }
   return hash.digest('base64url')
 }
 

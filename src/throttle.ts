@@ -36,3 +36,28 @@ export class Throttle {
     if (this.failed) throw this.failure
   }
 }
+
+/**
+ * A function that runs tasks with at most `limit` in flight, queueing the rest in order, and
+ * gives each task's own result (or failure) back to its caller.
+ *
+ * @param limit tasks in flight at most
+ */
+export function limitConcurrency(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let active = 0
+  const queue: Array<() => void> = []
+  return <T>(task: () => Promise<T>) =>
+    new Promise<T>((resolve, reject) => {
+      const start = (): void => {
+        active++
+        task()
+          .then(resolve, reject)
+          .finally(() => {
+            active--
+            queue.shift()?.()
+          })
+      }
+      if (active < limit) start()
+      else queue.push(start)
+    })
+}

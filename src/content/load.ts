@@ -1,6 +1,8 @@
+import type { Dirent } from 'node:fs'
 import { lstat, readdir, readFile, realpath } from 'node:fs/promises'
 import path from 'node:path'
 import type { Config } from '../config.js'
+import { limitConcurrency } from '../throttle.js'
 import { loadConfig } from '../config.js'
 import type { MonthSource, PaperSource, Problem } from '../types.js'
 import { describeIssues } from '../validate.js'
@@ -75,6 +77,32 @@ export async function loadContent(contentDir: string, options: LoadOptions = {})
   const papers: PaperSource[] = []
   const translations: LoadedContent['translations'] = { months: [], papers: [] }
   const entries = (await readdir(root, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1))
+  // Every file is read ahead, many at a time; they are checked and parsed in order below.
+  const listings = new Map<string, Promise<Dirent[]>>()
+  for (const entry of entries) {
+    if (entry.isDirectory() && monthFolder.test(entry.name)) listings.set(entry.name, readdir(path.join(root, entry.name), { withFileTypes: true }))
+  }
+  const reads = new Map<string, Promise<{ text?: string; problems: Problem[] }>>()
+  const reading = limitConcurrency(64)
+  for (const [name, listing] of listings) {
+    for (const f of await listing) {
+      if (!f.name.endsWith('.md')) continue
+      const fileAbs = path.join(root, name, f.name)
+      const result = reading(async () => {
+        const fileProblems: Problem[] = []
+        const text = await readContentFile(fileAbs, realRoot, display(fileAbs), fileProblems)
+        return text === undefined ? { problems: fileProblems } : { text, problems: fileProblems }
+      })
+      // A file that is never looked at (a translation into an unknown language) must not fail the process.
+      result.catch(() => {})
+      reads.set(fileAbs, result)
+    }
+  }
+  const read = async (fileAbs: string): Promise<string | undefined> => {
+    const { text, problems: fileProblems } = await reads.get(fileAbs)!
+    problems.push(...fileProblems)
+    return text
+  }
   for (const entry of entries) {
     if (entry.name.startsWith('.') || entry.name === 'site.yaml') continue
     const abs = path.join(root, entry.name)
@@ -89,7 +117,7 @@ export async function loadContent(contentDir: string, options: LoadOptions = {})
       continue
     }
     const month = entry.name
-    const files = (await readdir(abs, { withFileTypes: true })).filter((f) => f.name.endsWith('.md')).sort((a, b) => (a.name < b.name ? -1 : 1))
+    const files = (await listings.get(month)!).filter((f) => f.name.endsWith('.md')).sort((a, b) => (a.name < b.name ? -1 : 1))
     let monthSource: MonthSource | undefined
     /** Every paper file of the month by slug, parsed or not (a draft or an invalid file has no paper). */
     const originals = new Map<string, PaperSource | undefined>()
@@ -111,11 +139,11 @@ export async function loadContent(contentDir: string, options: LoadOptions = {})
           problems.push(problem(shown, 1, 1, `\`${f.name}\` is a translation into the default language \`${language}\`; the original, \`${stem.slice(0, dot)}.md\`, is already in it`, 'translation-into-default-language'))
           continue
         }
-        const text = await readContentFile(fileAbs, realRoot, shown, problems)
+        const text = await read(fileAbs)
         if (text !== undefined) pending.push({ base: stem.slice(0, dot), language, abs: fileAbs, shown, text })
         continue
       }
-      const text = await readContentFile(fileAbs, realRoot, shown, problems)
+      const text = await read(fileAbs)
       if (text === undefined) continue
       if (f.name === 'index.md') {
         monthSource = parseMonth(text, month, fileAbs, shown, problems)

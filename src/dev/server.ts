@@ -7,7 +7,7 @@ import { contentTypeOf } from '../output/content-type.js'
 import { MemoryWriter } from '../output/writer.js'
 import { readSources } from '../report.js'
 import type { Site } from '../site/graph.js'
-import { openSearchIndex } from '../site/search-index.js'
+import { openSearchIndex, searchPlan } from '../site/search-index.js'
 import type { Problem } from '../types.js'
 import { addDraftBanner, clientScript, devStyle, eventsPath, injectBeforeBodyEnd, injectInHead, markDraftCards, renderOverlay } from './overlay.js'
 import { watchFolders, type Change, type Watcher } from './watch.js'
@@ -417,14 +417,16 @@ function plain(res: ServerResponse, status: number, message: string): void {
   send(res, status, 'text/plain; charset=utf-8', message + '\n', false)
 }
 
-/** The search index of a built site, from its month and paper pages, as a build makes it. */
+/** The search index of a built site, as a build makes it (see {@link searchPlan}). */
 async function indexSite(site: Site, output: ReadonlyMap<string, Uint8Array>): Promise<Map<string, Uint8Array>> {
   const index = await openSearchIndex(site.config.languages)
   try {
+    const plan = searchPlan(site)
     for (const route of site.routes) {
-      if (route.kind !== 'month' && route.kind !== 'paper') continue
-      const bytes = output.get(outputPathOf(route))
-      if (bytes) await index.add({ url: route.path, html: Buffer.from(bytes).toString('utf8') })
+      const entry = plan(route)
+      const bytes = entry === 'page' ? output.get(outputPathOf(route)) : undefined
+      if (typeof entry === 'object') await index.add({ url: route.path, html: entry.html })
+      else if (bytes) await index.add({ url: route.path, html: Buffer.from(bytes).toString('utf8') })
     }
     const { files } = await index.finish()
     const out = new Map<string, Uint8Array>()

@@ -1,6 +1,7 @@
 import * as pagefind from 'pagefind'
 import type { OutputFile } from '../output/writer.js'
 import { dropTexAnnotations } from './feed-html.js'
+import type { Route, Site, SiteMonth } from './graph.js'
 
 /** A rendered page to index. */
 export interface IndexPage {
@@ -54,5 +55,37 @@ export async function openSearchIndex(languages: string | readonly string[]): Pr
       }
     },
     close
+  }
+}
+
+/**
+ * What a month is indexed as: its title, intro and closing words. Its cards are indexed once, on
+ * the papers' own pages, so a search finds each paper once and the month page by its own text;
+ * and the indexer reads a fraction of the month page's bytes (the cards' math is most of them).
+ *
+ * @param month the month in a language
+ * @param language that language
+ */
+export function monthSearchDocument(month: SiteMonth, language: string): string {
+  const title = escapeText(month.title)
+  return `<!doctype html><html lang="${escapeText(language)}"><head><title>${title}</title></head><body><main data-pagefind-body><h1>${title}</h1>${month.source.introHtml}${month.source.outroHtml}</main></body></html>`
+}
+
+function escapeText(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
+}
+
+/**
+ * What the search index holds of each page of a site: a month as its {@link monthSearchDocument},
+ * a paper as its rendered page (`'page'`), nothing of the other pages (`undefined`).
+ *
+ * @param site the site graph
+ */
+export function searchPlan(site: Site): (route: Route) => { html: string } | 'page' | undefined {
+  const months = new Map(site.editions.map((e) => [e.language, new Map(e.months.map((m) => [m.key, m]))]))
+  return (route) => {
+    if (route.kind === 'paper') return 'page'
+    const month = route.kind === 'month' ? months.get(route.language)?.get(route.key ?? '') : undefined
+    return month ? { html: monthSearchDocument(month, route.language) } : undefined
   }
 }

@@ -81,4 +81,21 @@ describe('deck mode and search in Chromium', () => {
     await page.waitForFunction(() => document.querySelector('.pagefind-ui__result-link')?.getAttribute('href')?.includes('attentive-neural-processes'), null, { timeout: 15_000 })
     await context.close()
   })
+
+  it('search finds a paper once, on its own page, and a month by its intro', async () => {
+    const context = await localContext(env.browser, { viewport: { width: 1280, height: 900 } })
+    const page = await context.newPage()
+    const hrefs = async (query: string): Promise<string[]> => {
+      await page.goto(env.site.url(`search/?q=${encodeURIComponent(query)}`), { waitUntil: 'load' })
+      await page.locator('.pagefind-ui__result-link').first().waitFor({ timeout: 15_000 })
+      return page.locator('.pagefind-ui__result-link').evaluateAll((links) => links.map((a) => a.getAttribute('href') ?? ''))
+    }
+    const month = new URL('2021/01/', env.site.baseUrl).pathname
+    // Words of one card's summary: the paper's page, not the month page that shows the card too.
+    expect(await hrefs('inferotemporal')).toContain(new URL('2021/01/face-patch-disentanglement/', env.site.baseUrl).pathname)
+    expect(await hrefs('inferotemporal')).not.toContain(month)
+    // Words of the month's intro only.
+    expect(await hrefs('underfitting averaging')).toContain(month)
+    await context.close()
+  })
 })
