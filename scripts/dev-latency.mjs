@@ -2,21 +2,34 @@
 // Save-to-reload latency of `collage dev`: the time from writing a content file to the `reload`
 // event arriving on the server-sent events stream, over a number of edits of the bundled digest.
 //
-//   npm run compile && node scripts/dev-latency.mjs [edits=10]
+//   npm run compile && node scripts/dev-latency.mjs [edits=10] [papers]
+//
+// With a number of papers, the site is the benchmark's generated one (seed 1) instead.
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { generateSite, writeSite } from '../lib/bench/generate.js'
 import { startDevServer } from '../lib/dev/server.js'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const edits = Number(process.argv[2] ?? 10)
+const papers = process.argv[3] === undefined ? undefined : Number(process.argv[3])
 const dir = await mkdtemp(path.join(tmpdir(), 'collage-latency-'))
-for (const folder of ['content', 'templates', 'public']) await cp(path.join(root, folder), path.join(dir, folder), { recursive: true })
-const file = path.join(dir, 'content', '2021-01', 'spectral-bias.md')
+let file
+if (papers === undefined) {
+  for (const folder of ['content', 'templates', 'public']) await cp(path.join(root, folder), path.join(dir, folder), { recursive: true })
+  file = path.join(dir, 'content', '2021-01', 'spectral-bias.md')
+} else {
+  const site = generateSite({ papers, seed: 1 })
+  await writeSite(site, path.join(dir, 'content'))
+  file = path.join(dir, 'content', site.papers[Math.floor(site.papers.length / 2)].path)
+}
 const original = await readFile(file, 'utf8')
 
+const started = performance.now()
 const server = await startDevServer({ cwd: dir, port: 0 })
+console.log(`first build: ${Math.round(performance.now() - started)} ms`)
 const builds = []
 server.onEvent((e) => e.type === 'rebuild' && builds.push(e.ms))
 const response = await fetch(new URL('/__collage/events', server.url))

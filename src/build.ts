@@ -17,7 +17,7 @@ import { createTranslator, missingCatalogues } from './render/messages/index.js'
 import { createRenderer, TemplateError } from './render/render.js'
 import { SiteTracker } from './render/tracking.js'
 import { renderShareImages, shareImageConflicts } from './render/share-image.js'
-import { feedPaths, renderFeeds } from './site/feeds.js'
+import { feedJobs, feedPaths } from './site/feeds.js'
 import { buildSite, type Route, type Site } from './site/graph.js'
 import { openSearchIndex, searchPlan } from './site/search-index.js'
 import { renderSitemap } from './site/sitemap.js'
@@ -260,7 +260,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const previousKeys = previousMeta?.pageKeys
   const pageKeys: PageKeys = { parts: [], pages: {} }
   const partIndex = new Map<string, number>()
-  const remember = (route: Route, key: string, reads: readonly string[]): void => {
+  const remember = (id: string, key: string, reads: readonly string[]): void => {
     const indexes = reads.map((id) => {
       let i = partIndex.get(id)
       if (i === undefined) {
@@ -269,7 +269,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       }
       return i
     })
-    pageKeys.pages[route.path] = [key, ...indexes]
+    pageKeys.pages[id] = [key, ...indexes]
   }
   const staticFiles: OutputFile[] = [...katex.files, ...(await fontAssets()), ...publicFiles, ...figureFiles]
 
@@ -311,7 +311,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
         if (key === before[0]) {
           const kept = await session.keep(outputPathOf(route), indexed)
           if (kept) {
-            remember(route, key, reads)
+            remember(route.path, key, reads)
             fileCount++
             pages++
             reused++
@@ -326,7 +326,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
         html = page.html
         if (tracker) {
           const key = renderer.keyOf(route, page.reads)
-          if (key) remember(route, key, page.reads)
+          if (key) remember(route.path, key, page.reads)
         }
       } catch (error) {
         if (!(error instanceof TemplateError)) throw error
@@ -353,7 +353,36 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       for (const f of (await renderShareImages(site, publicDir, imageCache)).files) await write(f)
     }
     mark('images')
-    for (const f of renderFeeds(site, createTranslator)) await write(f)
+    // Feeds, like pages, are made again only when an entry they read changed.
+    for (const edition of site.editions) {
+      for (const job of feedJobs(tracker ? tracker.wrap(edition) : edition, createTranslator)) {
+        const id = `feed ${job.id}`
+        const scope = [version, id]
+        const before = previousKeys?.pages[id]
+        const kept = new Set<string>()
+        if (tracker && before) {
+          const reads = before.slice(1).map((i) => previousKeys!.parts[i as number]!)
+          const key = tracker.keyOf(scope, reads)
+          if (key === before[0]) {
+            for (const file of job.paths) {
+              if (!(await session.keep(file))) break
+              kept.add(file)
+              fileCount++
+            }
+            if (kept.size === job.paths.length) {
+              remember(id, key, reads)
+              continue
+            }
+          }
+        }
+        tracker?.begin()
+        const files = job.render()
+        const reads = tracker?.end() ?? []
+        const key = tracker?.keyOf(scope, reads)
+        if (key) remember(id, key, reads)
+        for (const f of files) if (!kept.has(f.path)) await write(f)
+      }
+    }
     for (const f of await renderSitemap(site)) await write(f)
     mark('feeds')
     if (search) {

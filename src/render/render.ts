@@ -247,14 +247,7 @@ export function createRenderer(templatesDir: string, site: Site, assetVersion: s
       }
     },
     keyOf(route, reads) {
-      if (!tracker) return undefined
-      const parts = [global, route.path, route.kind, route.key ?? '', route.language]
-      for (const id of reads) {
-        const fingerprint = tracker.fingerprint(id)
-        if (fingerprint === undefined) return undefined
-        parts.push(id, fingerprint)
-      }
-      return hashOf(...parts)
+      return tracker?.keyOf([global, route.path, route.kind, route.key ?? '', route.language], reads)
     }
   }
 }

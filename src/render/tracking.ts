@@ -145,6 +145,24 @@ export class SiteTracker {
     return value
   }
 
+  /**
+   * A key of what something made under tracking depends on: `scope` (what it is, and everything
+   * else it depends on), and the current fingerprints of the parts it read. Undefined when one of
+   * those parts is gone.
+   *
+   * @param scope strings that name the thing and its other inputs
+   * @param reads the parts it read, as {@link end} returned them
+   */
+  keyOf(scope: readonly string[], reads: readonly string[]): string | undefined {
+    const parts = [...scope]
+    for (const id of reads) {
+      const fingerprint = this.fingerprint(id)
+      if (fingerprint === undefined) return undefined
+      parts.push(id, fingerprint)
+    }
+    return hashOf(...parts)
+  }
+
   private register(record: object, id: string): void {
     this.ids.set(record, id)
     this.records.set(id, record)

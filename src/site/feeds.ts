@@ -1,7 +1,7 @@
 import { Feed } from 'feed'
 import type { OutputFile } from '../output/writer.js'
 import { toFeedHtml } from './feed-html.js'
-import type { Edition, Site, SitePaper } from './graph.js'
+import type { Edition, Site, SiteMonth, SitePaper } from './graph.js'
 
 /** Interface text of a feed in one language (the render layer's catalogues, passed in by the build). */
 export type FeedText = (language: string) => (key: 'card.paper' | 'card.code' | 'card.discussion' | 'feed.takeaway' | 'feed.digest' | 'feed.tag', params?: Record<string, string>) => string
@@ -39,16 +39,33 @@ export function feedPaths(site: Site): string[] {
  * @param text interface text by language (default: English)
  */
 export function renderFeeds(site: Site, text: FeedText = englishText): OutputFile[] {
-  return site.editions.flatMap((edition) => renderEditionFeeds(edition, text(edition.language)))
+  return site.editions.flatMap((edition) => feedJobs(edition, text).flatMap((job) => job.render()))
 }
 
-function renderEditionFeeds(site: Edition, t: ReturnType<FeedText>): OutputFile[] {
+/** One feed, or the three formats of a site's main feed: what it is, where it goes, and how to make it. */
+export interface FeedJob {
+  /** Names the feed among all of a site's: its first file's site path. */
+  id: string
+  /** Site paths of its files. */
+  paths: string[]
+  render(): OutputFile[]
+}
+
+/**
+ * The feeds of one language, each made only when asked: a build that knows a feed's entries did
+ * not change keeps the files it made before.
+ *
+ * @param site the site in that language
+ * @param text interface text by language (default: English)
+ */
+export function feedJobs(site: Edition, text: FeedText = englishText): FeedJob[] {
+  const t = text(site.language)
   const { config } = site
   const prefix = site.prefix
   const abs = (p: string): string => new URL(p.replace(/^\//, ''), config.baseUrl).href
-  const updated = latestDate(site)
 
-  const make = (title: string, description: string, selfPath: string, linkPath: string) =>
+  /** A feed is as recent as its newest entry. */
+  const make = (title: string, description: string, selfPath: string, linkPath: string, updated: Date) =>
     new Feed({
       title,
       description,
@@ -62,7 +79,17 @@ function renderEditionFeeds(site: Edition, t: ReturnType<FeedText>): OutputFile[
       ...(config.author ? { author: { name: config.author } } : {})
     })
 
-  const paperEntry = (sp: SitePaper) => {
+  // A card's entry is the same in every feed it appears in: made once, and only for feeds that show it.
+  const madeEntries = new Map<SitePaper, ReturnType<typeof makePaperEntry>>()
+  const paperEntry = (sp: SitePaper): ReturnType<typeof makePaperEntry> => {
+    let entry = madeEntries.get(sp)
+    if (!entry) {
+      entry = makePaperEntry(sp)
+      madeEntries.set(sp, entry)
+    }
+    return entry
+  }
+  const makePaperEntry = (sp: SitePaper) => {
     const p = sp.paper
     const links = [
       p.links.paper ? `<a href="${escapeAttr(p.links.paper)}">${escapeText(t('card.paper'))}</a>` : '',
@@ -98,45 +125,63 @@ function renderEditionFeeds(site: Edition, t: ReturnType<FeedText>): OutputFile[
     return html === '' || tag === site.language ? html : `<div lang="${escapeAttr(tag)}">${html}</div>`
   }
 
-  const entries: Array<{ date: Date; item: ReturnType<typeof paperEntry> }> = []
-  for (const sp of site.papers) entries.push({ date: dateOf(sp.paper.date), item: paperEntry(sp) })
-  for (const m of site.months) {
-    if (m.papers.length === 0) continue
-    const last = m.papers.at(-1)!.paper.date
+  const monthEntry = (m: SiteMonth, date: Date) => {
     const list = m.papers.map((sp) => `<li><a href="${escapeAttr(abs(sp.route))}">${escapeText(sp.paper.titleText)}</a></li>`).join('')
-    entries.push({
-      // A digest is complete once its last card is out; it sorts just after that card.
-      date: new Date(dateOf(last).getTime() + 1000),
-      item: {
-        title: t('feed.digest', { month: m.title }),
-        id: abs(m.route),
-        link: abs(m.route),
-        date: new Date(dateOf(last).getTime() + 1000),
-        published: new Date(dateOf(last).getTime() + 1000),
-        description: m.source.summary ?? m.source.summaryText,
-        content: wrapLang(toFeedHtml(m.source.introHtml), m.source.lang) + `<ol>${list}</ol>` + wrapLang(toFeedHtml(m.source.outroHtml), m.source.lang),
-        // feed's JSON writer reads author[0] whenever the key is present: leave it out when empty.
-        ...(config.author ? { author: [{ name: config.author }] } : {}),
-        category: []
+    return {
+      title: t('feed.digest', { month: m.title }),
+      id: abs(m.route),
+      link: abs(m.route),
+      date,
+      published: date,
+      description: m.source.summary ?? m.source.summaryText,
+      content: wrapLang(toFeedHtml(m.source.introHtml), m.source.lang) + `<ol>${list}</ol>` + wrapLang(toFeedHtml(m.source.outroHtml), m.source.lang),
+      // feed's JSON writer reads author[0] whenever the key is present: leave it out when empty.
+      ...(config.author ? { author: [{ name: config.author }] } : {}),
+      category: []
+    }
+  }
+
+  const mainPaths = ['feed.xml', 'rss.xml', 'feed.json'].map((name) => `${prefix.slice(1)}${name}`) as [string, string, string]
+  const jobs: FeedJob[] = [
+    {
+      id: mainPaths[0],
+      paths: mainPaths,
+      render() {
+        // Entries are ordered first, and only the newest are made.
+        const entries: Array<{ date: Date; id: string; item: () => ReturnType<typeof paperEntry> }> = []
+        for (const sp of site.papers) entries.push({ date: dateOf(sp.paper.date), id: abs(sp.route), item: () => paperEntry(sp) })
+        for (const m of site.months) {
+          if (m.papers.length === 0) continue
+          // A digest is complete once its last card is out; it sorts just after that card.
+          const date = new Date(dateOf(m.papers.at(-1)!.paper.date).getTime() + 1000)
+          entries.push({ date, id: abs(m.route), item: () => monthEntry(m, date) })
+        }
+        entries.sort((a, b) => b.date.getTime() - a.date.getTime() || (a.id < b.id ? -1 : 1))
+        const newest = entries.slice(0, maxEntries)
+        const main = make(config.title, config.description || config.title, `${prefix}feed.xml`, prefix, newest[0]?.date ?? dateOf('1970-01-01'))
+        for (const e of newest) main.addItem(e.item())
+        return [
+          { path: mainPaths[0], data: withLanguage(main.atom1(), site.language) },
+          { path: mainPaths[1], data: main.rss2() },
+          { path: mainPaths[2], data: main.json1() }
+        ]
+      }
+    }
+  ]
+  for (const tag of site.tags) {
+    const file = `${tag.route.slice(1)}feed.xml`
+    jobs.push({
+      id: file,
+      paths: [file],
+      render() {
+        const items = [...tag.papers].sort((a, b) => (a.paper.date < b.paper.date ? 1 : a.paper.date > b.paper.date ? -1 : 0)).slice(0, maxEntries)
+        const feed = make(`${config.title}: #${tag.name}`, t('feed.tag', { tag: tag.name }), `${tag.route}feed.xml`, tag.route, dateOf(items[0]?.paper.date ?? '1970-01-01'))
+        for (const sp of items) feed.addItem(paperEntry(sp))
+        return [{ path: file, data: withLanguage(feed.atom1(), site.language) }]
       }
     })
   }
-  entries.sort((a, b) => b.date.getTime() - a.date.getTime() || (a.item.id < b.item.id ? -1 : 1))
-
-  const main = make(config.title, config.description || config.title, `${prefix}feed.xml`, prefix)
-  for (const e of entries.slice(0, maxEntries)) main.addItem(e.item)
-  const files: OutputFile[] = [
-    { path: `${prefix.slice(1)}feed.xml`, data: withLanguage(main.atom1(), site.language) },
-    { path: `${prefix.slice(1)}rss.xml`, data: main.rss2() },
-    { path: `${prefix.slice(1)}feed.json`, data: main.json1() }
-  ]
-  for (const tag of site.tags) {
-    const feed = make(`${config.title}: #${tag.name}`, t('feed.tag', { tag: tag.name }), `${tag.route}feed.xml`, tag.route)
-    const items = [...tag.papers].sort((a, b) => (a.paper.date < b.paper.date ? 1 : a.paper.date > b.paper.date ? -1 : 0)).slice(0, maxEntries)
-    for (const sp of items) feed.addItem(paperEntry(sp))
-    files.push({ path: `${tag.route.slice(1)}feed.xml`, data: withLanguage(feed.atom1(), site.language) })
-  }
-  return files
+  return jobs
 }
 
 /** Atom has no language element: the feed's language is `xml:lang` on its root (the feed library writes none). */
@@ -146,11 +191,6 @@ function withLanguage(atom: string, language: string): string {
 
 function dateOf(value: string): Date {
   return new Date(`${value}T00:00:00Z`)
-}
-
-function latestDate(site: Edition): Date {
-  const last = site.papers.reduce((max, sp) => (sp.paper.date > max ? sp.paper.date : max), '1970-01-01')
-  return dateOf(last)
 }
 
 function escapeText(value: string): string {
