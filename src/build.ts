@@ -350,7 +350,15 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     mark('pages')
     if (images) {
       const imageCache = new DiskBytesCache(options.cache === false ? undefined : path.resolve(cwd, options.cacheDir ?? '.collage-cache', 'images'))
-      for (const f of (await renderShareImages(site, publicDir, imageCache)).files) await write(f)
+      // An image's key is a hash of all it shows: the same key, the same image as last time.
+      const keepImage = async (file: string, key: string): Promise<boolean> => {
+        const id = `image ${file}`
+        const same = tracker !== undefined && previousKeys?.pages[id]?.[0] === key && (await session.keep(file)) !== false
+        if (same) fileCount++
+        if (tracker) remember(id, key, [])
+        return same
+      }
+      for (const f of (await renderShareImages(site, publicDir, imageCache, keepImage)).files) await write(f)
     }
     mark('images')
     // Feeds, like pages, are made again only when an entry they read changed.

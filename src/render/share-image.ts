@@ -219,6 +219,7 @@ export async function renderCoverImage(month: SiteMonth, config: Config, palette
 
 /** What {@link renderShareImages} made. */
 export interface ShareImages {
+  /** The images, but those the caller kept. */
   files: Array<{ path: string; data: Uint8Array }>
   /** Milliseconds per image, SVG layout and PNG encoding together, in the order of `files`. */
   ms: number[]
@@ -229,8 +230,11 @@ export interface ShareImages {
  *
  * @param site the site graph
  * @param publicDir the site's public folder: its `assets/collage.css` gives the colours
+ * @param cache drawn images by key, kept between builds
+ * @param keep asked first for each image, with its key (a hash of all it shows): true when the
+ *   caller kept the same image from its previous build, which then is neither read nor drawn
  */
-export async function renderShareImages(site: Site, publicDir?: string, cache?: DiskBytesCache): Promise<ShareImages> {
+export async function renderShareImages(site: Site, publicDir?: string, cache?: DiskBytesCache, keep?: (file: string, key: string) => Promise<boolean>): Promise<ShareImages> {
   let palette: Palette = defaultPalette
   if (publicDir !== undefined) {
     try {
@@ -249,7 +253,12 @@ export async function renderShareImages(site: Site, publicDir?: string, cache?: 
   const keys = items.map((item) => hashOf(salt, item.file, JSON.stringify(item.kind === 'card' ? item.card : item.cover)))
   const data: Array<Uint8Array | undefined> = []
   const misses: number[] = []
+  const kept = new Set<number>()
   for (let i = 0; i < items.length; i++) {
+    if (await keep?.(items[i]!.file, keys[i]!)) {
+      kept.add(i)
+      continue
+    }
     const hit = await cache?.get(keys[i]!)
     data[i] = hit
     if (!hit) misses.push(i)
@@ -278,6 +287,7 @@ export async function renderShareImages(site: Site, publicDir?: string, cache?: 
   const each = misses.length > 0 ? (performance.now() - started) / misses.length : 0
   const drawn = new Set(misses)
   for (let i = 0; i < items.length; i++) {
+    if (kept.has(i)) continue
     if (drawn.has(i)) await cache?.set(keys[i]!, data[i]!)
     out.files.push({ path: items[i]!.file, data: data[i]! })
     out.ms.push(drawn.has(i) ? each : 0)
