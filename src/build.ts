@@ -189,8 +189,14 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const jobs: RenderJob[] = []
   // Cache entries are read many at a time, then looked at in order.
   const cached = limitConcurrency(64)
-  const paperHits = allPapers.map((source) => cached(() => renderCache.get(paperKey(renderSalt, source))))
-  const monthHits = allMonths.map((source) => cached(() => renderCache.get(monthKey(renderSalt, source))))
+  // What the last build of this process rendered (the dev server's previous build) is at hand.
+  const recent = options.cache === false ? new Map<string, RenderedFile>() : lastRendered
+  const lookup = (key: string): Promise<RenderedFile | undefined> => {
+    const hit = recent.get(key)
+    return hit ? Promise.resolve(hit) : cached(() => renderCache.get(key))
+  }
+  const paperHits = allPapers.map((source) => lookup(paperKey(renderSalt, source)))
+  const monthHits = allMonths.map((source) => lookup(monthKey(renderSalt, source)))
   for (const [i, source] of allPapers.entries()) {
     const key = paperKey(renderSalt, source)
     const hit = await paperHits[i]
@@ -210,6 +216,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     rendered.set(key, value)
     await renderCache.set(key, value)
   }
+  if (options.cache !== false) lastRendered = rendered
   const linkSources: LinkSource[] = []
   const realContent = await realpath(contentDir)
 
@@ -414,6 +421,9 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   }
   return { ...finish(problems, true, pages, fileCount + 1, site), reused }
 }
+
+/** Rendered Markdown of the last build in this process, by cache key. */
+let lastRendered = new Map<string, RenderedFile>()
 
 /** A session that keeps nothing: for dry runs. */
 const discardSession: SiteSession = { write: async () => {}, keep: async () => false, commit: async () => {}, abort: async () => {} }

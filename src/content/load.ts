@@ -98,6 +98,20 @@ export async function loadContent(contentDir: string, options: LoadOptions = {})
       reads.set(fileAbs, result)
     }
   }
+  // Parsing is a pure function of a file's text and place: a file unchanged since the last load of
+  // this process (the dev server's previous build) is not parsed again.
+  const parsed = new Map<string, Parsed>()
+  const parseOnce = <T>(kind: string, fileAbs: string, shown: string, text: string, parse: (into: Problem[]) => T): T => {
+    const key = `${kind}\0${fileAbs}\0${shown}`
+    let entry = lastParsed.get(key)
+    if (entry?.text !== text) {
+      const into: Problem[] = []
+      entry = { text, value: parse(into), problems: into }
+    }
+    parsed.set(key, entry)
+    problems.push(...entry.problems)
+    return entry.value as T
+  }
   const read = async (fileAbs: string): Promise<string | undefined> => {
     const { text, problems: fileProblems } = await reads.get(fileAbs)!
     problems.push(...fileProblems)
@@ -146,7 +160,7 @@ export async function loadContent(contentDir: string, options: LoadOptions = {})
       const text = await read(fileAbs)
       if (text === undefined) continue
       if (f.name === 'index.md') {
-        monthSource = parseMonth(text, month, fileAbs, shown, problems)
+        monthSource = parseOnce(`month ${month}`, fileAbs, shown, text, (into) => parseMonth(text, month, fileAbs, shown, into))
         continue
       }
       const slug = stem
@@ -158,7 +172,7 @@ export async function loadContent(contentDir: string, options: LoadOptions = {})
         problems.push(problem(shown, 1, 1, `File name \`${f.name}\` is not a valid slug: use lower-case letters, digits and single dashes, at most ${maxSlugLength} characters`, 'invalid-slug'))
         continue
       }
-      const paper = parsePaper(text, month, slug, fileAbs, shown, problems)
+      const paper = parseOnce(`paper ${month} ${slug}`, fileAbs, shown, text, (into) => parsePaper(text, month, slug, fileAbs, shown, into))
       originals.set(slug, paper)
       if (paper && (!paper.draft || options.drafts)) papers.push(paper)
     }
@@ -184,8 +198,19 @@ export async function loadContent(contentDir: string, options: LoadOptions = {})
     }
     months.push(monthSource ?? { key: month, intro: '', outro: '', outroLine: 1, raw: '' })
   }
+  lastParsed = parsed
   return { config, months, papers, translations, problems }
 }
+
+/** A file's parse: its text, what came of it, and the problems found. */
+interface Parsed {
+  text: string
+  value: unknown
+  problems: Problem[]
+}
+
+/** The parses of the last load in this process, by kind, file and shown path. */
+let lastParsed = new Map<string, Parsed>()
 
 async function readContentFile(abs: string, realRoot: string, shown: string, problems: Problem[]): Promise<string | undefined> {
   const stat = await lstat(abs)
