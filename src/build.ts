@@ -3,7 +3,7 @@ import { createRequire } from 'node:module'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { imageSize } from 'image-size'
-import { loadContent } from './content/load.js'
+import { loadContent, type Parsed } from './content/load.js'
 import { codeVersion, DiskBytesCache, DiskCache, fingerprintFolder, hashOf, toolVersions } from './cache.js'
 import { createMarkdown } from './markdown/processor.js'
 import { renderAll } from './markdown/render-pool.js'
@@ -174,7 +174,17 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   }
 
   const loadOptions = { cwd, ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }), ...(options.drafts ? { drafts: true } : {}) }
-  const loaded = await loadContent(contentDir, loadOptions)
+  // A build from the command line starts a fresh process: the parses of the last one are kept in
+  // one file of the cache, and most files did not change since. (A longer-lived process, such as
+  // the dev server, remembers its own.)
+  const keepParses = options.cache !== false && !options.writer
+  const parseCache = new DiskCache<Array<[string, Parsed]>>(keepParses ? path.resolve(cwd, options.cacheDir ?? '.collage-cache', 'parse') : undefined, options.dryRun === true)
+  const parseKey = hashOf(toolVersions, await codeVersion(), contentDir)
+  const parses = new Map(keepParses ? ((await parseCache.get(parseKey)) ?? []) : [])
+  const loaded = await loadContent(contentDir, { ...loadOptions, parses, remember: options.cache !== false })
+  if (keepParses && (loaded.parses.size !== parses.size || [...loaded.parses].some(([key, value]) => parses.get(key) !== value))) {
+    await parseCache.set(parseKey, [...loaded.parses])
+  }
   const problems = [...loaded.problems, ...missingCatalogues(loaded.config, path.relative(cwd, path.join(contentDir, 'site.yaml')))]
   const { config } = loaded
   const markdownOptions = { macros: config.macros, basePath: config.basePath }

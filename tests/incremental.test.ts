@@ -2,6 +2,7 @@ import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { build } from '../src/build.js'
+import { forgetParses } from '../src/content/load.js'
 import { manifestName } from '../src/output/writer.js'
 import { paperFile, root, tempDir, writeContent } from './helpers/site.js'
 
@@ -50,6 +51,8 @@ describe('incremental builds equal clean builds, byte for byte', () => {
 
   async function check(change: () => Promise<void>): Promise<void> {
     await change()
+    // As a new process would: what is remembered comes from the cache on disk.
+    forgetParses()
     const incremental = await build({ ...options, cwd: dir })
     expect(incremental.ok, JSON.stringify(incremental.problems)).toBe(true)
     expect(incremental.upToDate ?? false).toBe(false)

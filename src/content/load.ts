@@ -31,6 +31,8 @@ export interface LoadedContent {
   /** Translations of months and papers (`index.ru.md`, `<slug>.ru.md`), merged with their originals, each with its `lang`. */
   translations: { months: MonthSource[]; papers: PaperSource[] }
   problems: Problem[]
+  /** The parse of every file, to give the next load (plain data). */
+  parses: Map<string, Parsed>
 }
 
 /** Options for {@link loadContent}. */
@@ -41,6 +43,13 @@ export interface LoadOptions {
   baseUrl?: string
   /** Keep papers marked `draft: true`. Default: false. */
   drafts?: boolean
+  /**
+   * Parses of an earlier load (see {@link LoadedContent.parses}), such as a cache on disk: a file
+   * whose text is the same is not parsed again. The last load of this process is always used.
+   */
+  parses?: ReadonlyMap<string, Parsed>
+  /** Use and update the parses of the last load of this process. Default: true. */
+  remember?: boolean
 }
 
 const monthFolder = /^(\d{4})-(0[1-9]|1[0-2])$/
@@ -101,9 +110,11 @@ export async function loadContent(contentDir: string, options: LoadOptions = {})
   // Parsing is a pure function of a file's text and place: a file unchanged since the last load of
   // this process (the dev server's previous build) is not parsed again.
   const parsed = new Map<string, Parsed>()
+  const remember = options.remember ?? true
   const parseOnce = <T>(kind: string, fileAbs: string, shown: string, text: string, parse: (into: Problem[]) => T): T => {
     const key = `${kind}\0${fileAbs}\0${shown}`
-    let entry = lastParsed.get(key)
+    let entry = remember ? lastParsed.get(key) : undefined
+    if (entry?.text !== text) entry = options.parses?.get(key)
     if (entry?.text !== text) {
       const into: Problem[] = []
       entry = { text, value: parse(into), problems: into }
@@ -198,12 +209,12 @@ export async function loadContent(contentDir: string, options: LoadOptions = {})
     }
     months.push(monthSource ?? { key: month, intro: '', outro: '', outroLine: 1, raw: '' })
   }
-  lastParsed = parsed
-  return { config, months, papers, translations, problems }
+  if (remember) lastParsed = parsed
+  return { config, months, papers, translations, problems, parses: parsed }
 }
 
 /** A file's parse: its text, what came of it, and the problems found. */
-interface Parsed {
+export interface Parsed {
   text: string
   value: unknown
   problems: Problem[]
@@ -441,4 +452,9 @@ function textStart<K extends string>(key: K, place: { line: number; column: numb
 
 function problem(file: string, line: number, column: number, message: string, ruleId: string, severity: Problem['severity'] = 'error'): Problem {
   return { file, line: Math.max(1, line), column: Math.max(1, column), message, ruleId, severity }
+}
+
+/** Forget the parses of the last load, as a new process would start: for tests. */
+export function forgetParses(): void {
+  lastParsed = new Map()
 }
