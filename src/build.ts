@@ -365,6 +365,10 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       return finish(problems, false, 0, 0, site)
     }
     mark('pages')
+    // Every page is in the index now: the indexer (a process of its own) writes it out while this
+    // thread draws images and makes feeds.
+    const indexed = search ? indexing.drain().then(() => search.finish()) : undefined
+    indexed?.catch(() => {})
     if (images) {
       const imageCache = new DiskBytesCache(options.cache === false ? undefined : path.resolve(cwd, options.cacheDir ?? '.collage-cache', 'images'))
       // An image's key is a hash of all it shows: the same key, the same image as last time.
@@ -410,9 +414,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     }
     for (const f of await renderSitemap(site)) await write(f)
     mark('feeds')
-    if (search) {
-      await indexing.drain()
-      const index = await search.finish()
+    if (indexed) {
+      const index = await indexed
       for (const f of index.files) await write(f)
       for (const e of index.errors) problems.push({ file: '(search index)', line: 1, column: 1, message: e, ruleId: 'search-index', severity: 'warning' })
     }
