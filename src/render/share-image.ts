@@ -410,30 +410,40 @@ function cardTree(sp: SitePaper, config: Config, palette: Palette): Node {
       ? [outlined({ borderRadius: 999 }, colours.line, colours.soft, text({ fontSize: 19, fontWeight: 700, color: colours.accent, letterSpacing: '0.05em', padding: '4px 15px', whiteSpace: 'nowrap' }, ellipsize(p.venue.toLocaleUpperCase(config.language), 580, 19, 0.05)))]
       : [])
   )
-  return div(
-    { width: W, height: H, flexDirection: 'column', background: palette.surface, fontFamily: 'Inter', color: palette.ink },
-    div({ height: BAND, background: colours.accent, flexShrink: 0 }),
-    div(
-      { flexDirection: 'column', flexGrow: 1, padding: `40px ${PAD}px 0` },
-      div(
-        { justifyContent: 'space-between', alignItems: 'center' },
-        wordmark(config, palette, colours, 24),
-        text({ fontSize: 21, fontWeight: 400, color: palette.inkMuted }, sp.month.title)
-      ),
+  return slideFrame(
+    { background: palette.surface, accent: colours.accent, ink: palette.ink, padding: `40px ${PAD}px 0` },
+    [wordmark(config, palette, colours, 24), text({ fontSize: 21, fontWeight: 400, color: palette.inkMuted }, sp.month.title)],
+    [
       div(
         { flexDirection: 'column', flexGrow: 1, justifyContent: 'center', gap: 22, paddingBottom: 12 },
         eyebrow,
         text({ fontSize: size, fontWeight: 700, lineHeight: 1.12, letterSpacing: '-0.022em', color: palette.ink, lineClamp: 3 }, title),
         text({ fontSize: 27, fontWeight: 400, color: palette.inkMuted, lineHeight: 1.35, whiteSpace: 'nowrap' }, ellipsize(`${h.shortAuthors(p.authors)} · ${p.year}`, W - 2 * PAD, 27))
       )
-    ),
-    // A rule, not a border: a one-sided border becomes clip paths, slow to draw.
-    div({ height: 2, flexShrink: 0, background: colours.line }),
-    div(
-      { justifyContent: 'space-between', alignItems: 'center', gap: 40, height: 76, flexShrink: 0, padding: `0 ${PAD}px`, background: colours.soft },
-      div({ gap: 22, flexShrink: 1 }, ...fitRow(p.tags.map((t) => `#${t}`), W - 2 * PAD - 40 - textWidth(address) * 22, 22, 22).map((t) => text({ fontSize: 22, color: palette.inkMuted, whiteSpace: 'nowrap' }, t))),
-      text({ fontSize: 22, fontWeight: 700, color: colours.accent, whiteSpace: 'nowrap', flexShrink: 0 }, address)
-    )
+    ],
+    [
+      // A rule, not a border: a one-sided border becomes clip paths, slow to draw.
+      div({ height: 2, flexShrink: 0, background: colours.line }),
+      div(
+        { justifyContent: 'space-between', alignItems: 'center', gap: 40, height: 76, flexShrink: 0, padding: `0 ${PAD}px`, background: colours.soft },
+        div({ gap: 22, flexShrink: 1 }, ...fitRow(p.tags.map((t) => `#${t}`), W - 2 * PAD - 40 - textWidth(address) * 22, 22, 22).map((t) => text({ fontSize: 22, color: palette.inkMuted, whiteSpace: 'nowrap' }, t))),
+        text({ fontSize: 22, fontWeight: 700, color: colours.accent, whiteSpace: 'nowrap', flexShrink: 0 }, address)
+      )
+    ]
+  )
+}
+
+/**
+ * What a card and a cover share: the slide, the month's band along the top, and a padded column
+ * that starts with a row of two things (the wordmark and a label) set apart, then the body; `after`
+ * comes below that column, full width.
+ */
+function slideFrame(frame: { background: string; accent: string; ink: string; padding: string }, header: [Node, Node], body: Child[], after: Child[] = []): Node {
+  return div(
+    { width: W, height: H, flexDirection: 'column', background: frame.background, fontFamily: 'Inter', color: frame.ink },
+    div({ height: BAND, background: frame.accent, flexShrink: 0 }),
+    div({ flexDirection: 'column', flexGrow: 1, padding: frame.padding }, div({ justifyContent: 'space-between', alignItems: 'center' }, ...header), ...body),
+    ...after
   )
 }
 
@@ -479,23 +489,17 @@ function coverTree(month: SiteMonth, config: Config, palette: Palette): Node {
       ? outlined({ width: gridWidth, height: gridHeight }, colours.line, colours.soft, div({ flexGrow: 1, alignItems: 'center', justifyContent: 'center' }, text({ fontSize: 28, color: palette.inkMuted }, 'No papers yet')))
       : div({ width: gridWidth, height: gridHeight, flexWrap: 'wrap', gap: GAP, alignContent: 'flex-start' }, ...shown.map(tile), ...(more > 0 ? [moreTile] : []))
 
-  return div(
-    { width: W, height: H, flexDirection: 'column', background: colours.soft, fontFamily: 'Inter', color: palette.ink },
-    div({ height: BAND, background: colours.accent, flexShrink: 0 }),
-    div(
-      { flexDirection: 'column', flexGrow: 1, padding: `30px ${COVER_PAD}px 0` },
-      div(
-        { justifyContent: 'space-between', alignItems: 'center' },
-        wordmark(config, palette, colours, 22),
-        text({ fontSize: 20, fontWeight: 700, color: colours.accent }, siteAddress(config))
-      ),
+  return slideFrame(
+    { background: colours.soft, accent: colours.accent, ink: palette.ink, padding: `30px ${COVER_PAD}px 0` },
+    [wordmark(config, palette, colours, 22), text({ fontSize: 20, fontWeight: 700, color: colours.accent }, siteAddress(config))],
+    [
       div(
         { alignItems: 'flex-end', justifyContent: 'space-between', gap: 32, marginTop: 26, marginBottom: 24 },
         text({ fontSize: monthSize, fontWeight: 700, letterSpacing: '-0.025em', lineHeight: 1.05, color: palette.ink, whiteSpace: 'nowrap' }, ellipsize(month.title, gridWidth - 420, monthSize)),
         text({ fontSize: 20, fontWeight: 700, color: colours.accent, letterSpacing: '0.08em', textTransform: 'uppercase', whiteSpace: 'nowrap', paddingBottom: 6 }, papers.length === 0 ? 'Monthly digest' : `Monthly digest · ${papers.length} paper${papers.length === 1 ? '' : 's'}`)
       ),
       grid
-    )
+    ]
   )
 }
 
