@@ -84,7 +84,7 @@ interface BuildMeta {
   files: number
   /** Warnings of that build, reported again when it is reused. */
   problems: Problem[]
-  /** What each page was rendered from, so the next build renders only pages whose inputs changed. */
+  /** What each page, feed and share image was made from, so the next build makes only those whose inputs changed. */
   pageKeys?: PageKeys
 }
 
@@ -288,6 +288,14 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     })
     pageKeys.pages[id] = [key, ...indexes]
   }
+  /** What a page, feed or image read last time, when the key made from it now is the key it had then. */
+  const unchanged = (id: string, keyOf: (reads: readonly string[]) => string | undefined): { key: string; reads: string[] } | undefined => {
+    const before = previousKeys?.pages[id]
+    if (!tracker || !before) return undefined
+    const reads = before.slice(1).map((i) => previousKeys!.parts[i as number]!)
+    const key = keyOf(reads)
+    return key !== undefined && key === before[0] ? { key, reads } : undefined
+  }
   const staticFiles: OutputFile[] = [...katex.files, ...(await fontAssets()), ...publicFiles, ...figureFiles]
 
   // Every path the site will have, known before any page is rendered, so links can be checked first.
@@ -321,21 +329,15 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       const entry = search ? plan(route) : undefined
       if (search && typeof entry === 'object') await indexing.run(() => search.add({ url: route.path, html: entry.html }))
       const indexed = entry === 'page'
-      const before = previousKeys?.pages[route.path]
-      if (before && !templateFailed) {
-        const reads = before.slice(1).map((i) => previousKeys!.parts[i as number]!)
-        const key = renderer.keyOf(route, reads)
-        if (key === before[0]) {
-          const kept = await session.keep(outputPathOf(route), indexed)
-          if (kept) {
-            remember(route.path, key, reads)
-            fileCount++
-            pages++
-            reused++
-            if (search && indexed && kept.data) await indexing.run(() => search.add({ url: route.path, html: Buffer.from(kept.data!).toString('utf8') }))
-            continue
-          }
-        }
+      const same = templateFailed ? undefined : unchanged(route.path, (reads) => renderer.keyOf(route, reads))
+      const kept = same && (await session.keep(outputPathOf(route), indexed))
+      if (same && kept) {
+        remember(route.path, same.key, same.reads)
+        fileCount++
+        pages++
+        reused++
+        if (search && indexed && kept.data) await indexing.run(() => search.add({ url: route.path, html: Buffer.from(kept.data!).toString('utf8') }))
+        continue
       }
       let html: string
       try {
@@ -374,7 +376,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       // An image's key is a hash of all it shows: the same key, the same image as last time.
       const keepImage = async (file: string, key: string): Promise<boolean> => {
         const id = `image ${file}`
-        const same = tracker !== undefined && previousKeys?.pages[id]?.[0] === key && (await session.keep(file)) !== false
+        const same = unchanged(id, () => key) !== undefined && (await session.keep(file)) !== false
         if (same) fileCount++
         if (tracker) remember(id, key, [])
         return same
@@ -387,22 +389,16 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       for (const job of feedJobs(tracker ? tracker.wrap(edition) : edition, createTranslator)) {
         const id = `feed ${job.id}`
         const scope = [version, id]
-        const before = previousKeys?.pages[id]
+        const same = unchanged(id, (reads) => tracker?.keyOf(scope, reads))
         const kept = new Set<string>()
-        if (tracker && before) {
-          const reads = before.slice(1).map((i) => previousKeys!.parts[i as number]!)
-          const key = tracker.keyOf(scope, reads)
-          if (key === before[0]) {
-            for (const file of job.paths) {
-              if (!(await session.keep(file))) break
-              kept.add(file)
-              fileCount++
-            }
-            if (kept.size === job.paths.length) {
-              remember(id, key, reads)
-              continue
-            }
-          }
+        for (const file of same ? job.paths : []) {
+          if (!(await session.keep(file))) break
+          kept.add(file)
+          fileCount++
+        }
+        if (same && kept.size === job.paths.length) {
+          remember(id, same.key, same.reads)
+          continue
         }
         tracker?.begin()
         const files = job.render()

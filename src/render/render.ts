@@ -242,8 +242,10 @@ export function createRenderer(templatesDir: string, site: Site, assetVersion: s
       try {
         const html = renderRoute(route)
         return { html, reads: tracker?.end() ?? [] }
-      } finally {
+      } catch (error) {
+        // A page that failed ends its record too.
         tracker?.end()
+        throw error
       }
     },
     keyOf(route, reads) {
