@@ -192,7 +192,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   // Rendered Markdown is cached by the file's bytes and everything else that shapes it; what the
   // cache does not hold is rendered in one go, on every core when there is enough of it.
   const renderCache = new DiskCache<RenderedFile>(options.cache === false ? undefined : path.resolve(cwd, options.cacheDir ?? '.collage-cache', 'render'), options.dryRun === true)
-  const renderSalt = hashOf(toolVersions, JSON.stringify(config.macros), config.basePath)
+  // Collage's own code is part of the key: a changed plugin or text conversion renders differently.
+  const renderSalt = hashOf(toolVersions, await codeVersion(), JSON.stringify(config.macros), config.basePath)
   const allPapers = [...loaded.papers, ...loaded.translations.papers]
   const allMonths = [...loaded.months, ...loaded.translations.months]
   const rendered = new Map<string, RenderedFile>()
@@ -249,7 +250,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       // Promoted to the card's right column: not shown twice.
       paper.summaryHtml = paper.summaryHtml.replace(paper.keyEquationHtml, '')
     }
-    prints.set(paper, recordPrint(key, paper, ['raw', 'body', 'summaryHtml', 'takeawayHtml', 'titleHtml', 'keyEquationHtml', 'summaryText']))
+    prints.set(paper, recordPrint(key, paper, ['raw', 'body', 'summaryHtml', 'takeawayHtml', 'titleHtml', 'keyEquationHtml', 'summaryText', 'takeawayText']))
     papers.push(paper)
   }
   const months: Month[] = []
@@ -327,16 +328,13 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     const plan = searchPlan(site)
     for (const route of site.routes) {
       const entry = search ? plan(route) : undefined
-      if (search && typeof entry === 'object') await indexing.run(() => search.add({ url: route.path, html: entry.html }))
-      const indexed = entry === 'page'
+      if (search && entry) await indexing.run(() => search.add({ url: route.path, html: entry }))
       const same = templateFailed ? undefined : unchanged(route.path, (reads) => renderer.keyOf(route, reads))
-      const kept = same && (await session.keep(outputPathOf(route), indexed))
-      if (same && kept) {
+      if (same && (await session.keep(outputPathOf(route)))) {
         remember(route.path, same.key, same.reads)
         fileCount++
         pages++
         reused++
-        if (search && indexed && kept.data) await indexing.run(() => search.add({ url: route.path, html: Buffer.from(kept.data!).toString('utf8') }))
         continue
       }
       let html: string
@@ -356,7 +354,6 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       // After a template error, keep rendering only to report every broken page; write nothing.
       if (templateFailed) continue
       await write({ path: outputPathOf(route), data: html })
-      if (search && indexed) await indexing.run(() => search.add({ url: route.path, html }))
       pages++
     }
     if (templateFailed) {
@@ -376,7 +373,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       // An image's key is a hash of all it shows: the same key, the same image as last time.
       const keepImage = async (file: string, key: string): Promise<boolean> => {
         const id = `image ${file}`
-        const same = unchanged(id, () => key) !== undefined && (await session.keep(file)) !== false
+        const same = unchanged(id, () => key) !== undefined && (await session.keep(file))
         if (same) fileCount++
         if (tracker) remember(id, key, [])
         return same
@@ -528,6 +525,7 @@ function renderPaper(source: PaperSource, rendered: RenderedFile, budget: number
     titleHtml: title.html,
     titleText: title.text,
     summaryText: summary.text,
+    takeawayText: takeaway.text,
     wordCount: summary.words
   }
   const key = summary.displayMath[0]

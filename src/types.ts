@@ -109,8 +109,10 @@ export interface Paper extends Omit<PaperSource, 'figure'> {
   titleHtml: string
   /** First display equation of the summary, rendered, for the card's key-equation slot. */
   keyEquationHtml?: string
-  /** Plain text of the summary, for descriptions. */
+  /** Plain text of the summary, for descriptions and the search index. */
   summaryText: string
+  /** Plain text of the takeaway, for the search index. */
+  takeawayText: string
   wordCount: number
   figure?: Figure
 }

@@ -15,7 +15,7 @@ function paper(month: string, slug: string, date: string, tags: string[] = []): 
   return {
     slug, month, absPath: `/c/${month}/${slug}.md`, path: `content/${month}/${slug}.md`, title: slug, titleLine: 2, titleColumn: 8,
     authors: ['A B'], year: 2020, date, links: {}, tags, takeaway: '', takeawayLine: 1, takeawayColumn: 1, draft: false, body: '', raw: '',
-    summaryHtml: '', takeawayHtml: '', titleText: slug, titleHtml: slug, summaryText: '', wordCount: 0
+    summaryHtml: '', takeawayHtml: '', titleText: slug, titleHtml: slug, summaryText: '', takeawayText: '', wordCount: 0
   }
 }
 

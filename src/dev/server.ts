@@ -423,10 +423,8 @@ async function indexSite(site: Site, output: ReadonlyMap<string, Uint8Array>): P
   try {
     const plan = searchPlan(site)
     for (const route of site.routes) {
-      const entry = plan(route)
-      const bytes = entry === 'page' ? output.get(outputPathOf(route)) : undefined
-      if (typeof entry === 'object') await index.add({ url: route.path, html: entry.html })
-      else if (bytes) await index.add({ url: route.path, html: Buffer.from(bytes).toString('utf8') })
+      const html = plan(route)
+      if (html) await index.add({ url: route.path, html })
     }
     const { files } = await index.finish()
     const out = new Map<string, Uint8Array>()

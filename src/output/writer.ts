@@ -9,11 +9,8 @@ export type OutputFile = { path: string; data: string | Uint8Array } | { path: s
 export interface SiteSession {
   /** Add a file. A path given twice is an error. */
   write(file: OutputFile): Promise<void>
-  /**
-   * Keep a file of the previous site as it is. False when there is no such file (then write it).
-   * With `read`, its bytes come back too.
-   */
-  keep(path: string, read?: boolean): Promise<false | { data?: Uint8Array }>
+  /** Keep a file of the previous site as it is. False when there is no such file (then write it). */
+  keep(path: string): Promise<boolean>
   /** Make the written files the site, replacing the previous one whole; `meta` is kept with it (see {@link Writer.readMeta}). */
   commit(meta?: unknown): Promise<void>
   /** Drop everything written; the previous site stays as it was. */
@@ -96,13 +93,13 @@ export class MemoryWriter implements Writer {
         claim(key)
         next.set(key, 'copyFrom' in f ? await readFile(f.copyFrom) : typeof f.data === 'string' ? Buffer.from(f.data) : f.data)
       },
-      keep: async (file, read) => {
+      keep: async (file) => {
         const key = assertSafePath(file)
         const data = this.files.get(key)
         if (!data) return false
         claim(key)
         next.set(key, data)
-        return read ? { data } : {}
+        return true
       },
       commit: async (meta) => {
         this.files = next
@@ -235,7 +232,7 @@ export class DiskWriter implements Writer {
         if ('copyFrom' in f) await copyFile(f.copyFrom, target)
         else await writeFile(target, bytes)
       },
-      keep: async (file, read) => {
+      keep: async (file) => {
         const rel = assertSafePath(file)
         const hash = previous[rel]
         if (!hash || rel in hashes) return false
@@ -244,7 +241,7 @@ export class DiskWriter implements Writer {
         await ensureDir(path.dirname(target))
         try {
           await link(path.join(this.outDir, rel), target)
-          return read ? { data: await readFile(target) } : {}
+          return true
         } catch {
           // The old file is gone: the caller writes it.
           delete hashes[rel]

@@ -1,7 +1,7 @@
 import * as pagefind from 'pagefind'
 import type { OutputFile } from '../output/writer.js'
 import { dropTexAnnotations } from './feed-html.js'
-import type { Route, Site, SiteMonth } from './graph.js'
+import type { Route, Site, SiteMonth, SitePaper } from './graph.js'
 
 /** A rendered page to index. */
 export interface IndexPage {
@@ -59,16 +59,37 @@ export async function openSearchIndex(languages: string | readonly string[]): Pr
 }
 
 /**
- * What a month is indexed as: its title, intro and closing words. Its cards are indexed once, on
- * the papers' own pages, so a search finds each paper once and the month page by its own text;
- * and the indexer reads a fraction of the month page's bytes (the cards' math is most of them).
+ * What a month is indexed as: its title, intro and closing words. Its cards are indexed once, as
+ * their papers, so a search finds each paper once and the month page by its own text; and the
+ * indexer reads a fraction of the month page's bytes (the cards' math is most of them).
  *
  * @param month the month in a language
  * @param language that language
  */
 export function monthSearchDocument(month: SiteMonth, language: string): string {
-  const title = escapeText(month.title)
-  return `<!doctype html><html lang="${escapeText(language)}"><head><title>${title}</title></head><body><main data-pagefind-body><h1>${title}</h1>${month.source.introHtml}${month.source.outroHtml}</main></body></html>`
+  return searchDocument(language, month.title, `${month.source.introHtml}${month.source.outroHtml}`)
+}
+
+/**
+ * What a paper is indexed as: its title, the plain text of its summary and takeaway, its authors
+ * and venue (or year), and its tags. Plain text keeps formulas readable in the excerpts a search
+ * shows (an indexed KaTeX rendering reads as each symbol twice), and is a fraction of the page's
+ * bytes.
+ *
+ * @param sp the paper in a language
+ * @param language that language
+ */
+export function paperSearchDocument(sp: SitePaper, language: string): string {
+  const p = sp.paper
+  // The summary first: the excerpt a search shows is the text around the words found.
+  const byline = [p.authors.join(', '), p.venue ?? String(p.year)].join(' · ')
+  const paragraphs = [p.summaryText, p.takeawayText, byline, p.tags.map((t) => `#${t}`).join(' ')]
+  return searchDocument(language, p.titleText, paragraphs.map((text) => `<p>${escapeText(text)}</p>`).join(''))
+}
+
+function searchDocument(language: string, title: string, bodyHtml: string): string {
+  const heading = escapeText(title)
+  return `<!doctype html><html lang="${escapeText(language)}"><head><title>${heading}</title></head><body><main data-pagefind-body><h1>${heading}</h1>${bodyHtml}</main></body></html>`
 }
 
 function escapeText(value: string): string {
@@ -77,15 +98,20 @@ function escapeText(value: string): string {
 
 /**
  * What the search index holds of each page of a site: a month as its {@link monthSearchDocument},
- * a paper as its rendered page (`'page'`), nothing of the other pages (`undefined`).
+ * a paper as its {@link paperSearchDocument}, nothing of the other pages (`undefined`). Made from
+ * the site graph alone, so a page kept from the previous build is indexed without reading it.
  *
  * @param site the site graph
  */
-export function searchPlan(site: Site): (route: Route) => { html: string } | 'page' | undefined {
-  const months = new Map(site.editions.map((e) => [e.language, new Map(e.months.map((m) => [m.key, m]))]))
+export function searchPlan(site: Site): (route: Route) => string | undefined {
+  const editions = new Map(
+    site.editions.map((e) => [e.language, { months: new Map(e.months.map((m) => [m.key, m])), papers: new Map(e.papers.map((sp) => [`${sp.paper.month}/${sp.paper.slug}`, sp])) }])
+  )
   return (route) => {
-    if (route.kind === 'paper') return 'page'
-    const month = route.kind === 'month' ? months.get(route.language)?.get(route.key ?? '') : undefined
-    return month ? { html: monthSearchDocument(month, route.language) } : undefined
+    const edition = editions.get(route.language)
+    const month = route.kind === 'month' ? edition?.months.get(route.key ?? '') : undefined
+    if (month) return monthSearchDocument(month, route.language)
+    const paper = route.kind === 'paper' ? edition?.papers.get(route.key ?? '') : undefined
+    return paper && paperSearchDocument(paper, route.language)
   }
 }

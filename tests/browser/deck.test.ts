@@ -96,6 +96,11 @@ describe('deck mode and search in Chromium', () => {
     expect(await hrefs('inferotemporal')).not.toContain(month)
     // Words of the month's intro only.
     expect(await hrefs('underfitting averaging')).toContain(month)
+    // Excerpts read formulas as text, once: `$\hat f(k)$` shows as f̂(k), not as TeX or KaTeX's markup twice.
+    await hrefs('fourier transform')
+    const excerpt = await page.locator('.pagefind-ui__result-excerpt').first().innerText()
+    expect(excerpt).toContain('f\u0302(k)')
+    expect(excerpt).not.toMatch(/\bhat|\\|f\u0302\(k\)\s*f\u0302/)
     await context.close()
   })
 })
