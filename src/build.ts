@@ -4,7 +4,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { imageSize } from 'image-size'
 import { loadContent, type Parsed } from './content/load.js'
-import { codeVersion, DiskBytesCache, DiskCache, fingerprintFolder, hashOf, toolVersions } from './cache.js'
+import { codeVersion, DiskBytesCache, DiskCache, fingerprintFolder, hashOf, toolVersions, versionOf } from './cache.js'
 import { createMarkdown } from './markdown/processor.js'
 import { renderAll } from './markdown/render-pool.js'
 import type { RenderedFile, RenderJob } from './markdown/render-job.js'
@@ -75,6 +75,8 @@ export interface BuildResult {
   upToDate?: boolean
   /** Pages kept from the previous build without rendering them again, as nothing they show changed. */
   reused?: number
+  /** True when the search index was kept from the previous build, as nothing it holds changed. */
+  searchKept?: boolean
 }
 
 /** What a disk build keeps in its output's manifest, to skip the next build when nothing changed. */
@@ -86,6 +88,8 @@ interface BuildMeta {
   problems: Problem[]
   /** What each page, feed and share image was made from, so the next build makes only those whose inputs changed. */
   pageKeys?: PageKeys
+  /** The search index: a hash of everything indexed, and its files. */
+  search?: { key: string; files: string[] }
 }
 
 /**
@@ -311,7 +315,17 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   // Pages are written as they are rendered: the whole site is never held in memory at once.
   mark('graph')
   const session = options.dryRun || !writer ? discardSession : await writer.open()
-  const search = (options.search ?? !options.dryRun) ? await openSearchIndex(config.languages) : undefined
+  // What the search index holds comes from the site graph, known before any page is rendered.
+  const wantSearch = options.search ?? !options.dryRun
+  const plan = searchPlan(site)
+  const documents: Array<{ url: string; html: string }> = []
+  for (const route of wantSearch ? site.routes : []) {
+    const html = plan(route)
+    if (html) documents.push({ url: route.path, html })
+  }
+  const searchKey = wantSearch ? hashOf(versionOf('pagefind'), JSON.stringify(config.languages), ...documents.flatMap((d) => [d.url, d.html])) : ''
+  const keptSearch = new Set<string>()
+  let search: Awaited<ReturnType<typeof openSearchIndex>> | undefined
   let pages = 0
   let reused = 0
   let fileCount = 0
@@ -324,11 +338,22 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   }
   try {
     for (const f of staticFiles) await write(f)
+    // Nothing indexed changed (an edited template, stylesheet or setting): the index is kept whole.
+    const before = previousMeta?.search
+    if (wantSearch && tracker && before?.key === searchKey) {
+      for (const file of before.files) {
+        if (!(await session.keep(file))) break
+        keptSearch.add(file)
+        fileCount++
+      }
+    }
+    if (wantSearch && keptSearch.size !== before?.files.length) {
+      const index = await openSearchIndex(config.languages)
+      search = index
+      for (const document of documents) await indexing.run(() => index.add(document))
+    }
     let templateFailed = false
-    const plan = searchPlan(site)
     for (const route of site.routes) {
-      const entry = search ? plan(route) : undefined
-      if (search && entry) await indexing.run(() => search.add({ url: route.path, html: entry }))
       const same = templateFailed ? undefined : unchanged(route.path, (reads) => renderer.keyOf(route, reads))
       if (same && (await session.keep(outputPathOf(route)))) {
         remember(route.path, same.key, same.reads)
@@ -366,7 +391,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     mark('pages')
     // Every page is in the index now: the indexer (a process of its own) writes it out while this
     // thread draws images and makes feeds.
-    const indexed = search ? indexing.drain().then(() => search.finish()) : undefined
+    const indexed = search ? indexing.drain().then(() => search!.finish()) : undefined
     indexed?.catch(() => {})
     if (images) {
       const imageCache = new DiskBytesCache(options.cache === false ? undefined : path.resolve(cwd, options.cacheDir ?? '.collage-cache', 'images'))
@@ -407,12 +432,22 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     }
     for (const f of await renderSitemap(site)) await write(f)
     mark('feeds')
+    let searchFiles = [...keptSearch]
     if (indexed) {
       const index = await indexed
-      for (const f of index.files) await write(f)
+      for (const f of index.files) if (!keptSearch.has(f.path)) await write(f)
       for (const e of index.errors) problems.push({ file: '(search index)', line: 1, column: 1, message: e, ruleId: 'search-index', severity: 'warning' })
+      // Its warnings are the index's too: an index with warnings is made again next time.
+      searchFiles = index.errors.length > 0 ? [] : index.files.map((f) => f.path)
     }
-    const meta: BuildMeta = { fingerprint: fingerprint ?? '', pages, files: fileCount + 1, problems: problems.filter((p) => p.severity === 'warning'), ...(tracker ? { pageKeys } : {}) }
+    const meta: BuildMeta = {
+      fingerprint: fingerprint ?? '',
+      pages,
+      files: fileCount + 1,
+      problems: problems.filter((p) => p.severity === 'warning'),
+      ...(tracker ? { pageKeys } : {}),
+      ...(tracker && wantSearch && searchFiles.length > 0 ? { search: { key: searchKey, files: searchFiles } } : {})
+    }
     await writes.drain()
     mark('search')
     await session.commit(meta)
@@ -425,7 +460,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     if (error instanceof OutputError) return finish([...problems, { file: options.outDir ?? 'dist', line: 1, column: 1, message: error.message, ruleId: 'unsafe-output', severity: 'error' }], false)
     throw error
   }
-  return { ...finish(problems, true, pages, fileCount + 1, site), reused }
+  return { ...finish(problems, true, pages, fileCount + 1, site), reused, searchKept: wantSearch && search === undefined }
 }
 
 /** Rendered Markdown of the last build in this process, by cache key. */

@@ -10,10 +10,16 @@ const require = createRequire(import.meta.url)
 
 /**
  * Version of an installed package, found from its entry point (some packages do not export
- * their `package.json`).
+ * their `package.json`, and some only an `import` entry).
  */
 export function versionOf(name: string): string {
-  let dir = path.dirname(require.resolve(name))
+  let entry: string
+  try {
+    entry = require.resolve(name)
+  } catch {
+    entry = fileURLToPath(import.meta.resolve(name))
+  }
+  let dir = path.dirname(entry)
   for (;;) {
     try {
       const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string }

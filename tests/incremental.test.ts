@@ -49,7 +49,7 @@ describe('incremental builds equal clean builds, byte for byte', () => {
   })
   afterAll(async () => cleanup())
 
-  async function check(change: () => Promise<void>): Promise<void> {
+  async function check(change: () => Promise<void>): Promise<Awaited<ReturnType<typeof build>>> {
     await change()
     // As a new process would: what is remembered comes from the cache on disk.
     forgetParses()
@@ -60,6 +60,7 @@ describe('incremental builds equal clean builds, byte for byte', () => {
     expect(clean.ok).toBe(true)
     expectSameSite(await snapshot(path.join(dir, 'dist')), await snapshot(path.join(dir, 'clean')))
     await rm(path.join(dir, 'clean'), { recursive: true })
+    return incremental
   }
 
   it('reuses the last site when nothing changed', async () => {
@@ -68,18 +69,20 @@ describe('incremental builds equal clean builds, byte for byte', () => {
   })
 
   it('after a paper changes', async () => {
-    await check(() => writeFile(path.join(dir, 'content/2021-01/alpha.md'), paperFile({ title: 'Alpha, revised', date: '2021-01-04', tags: ['x', 'z'] })))
+    const result = await check(() => writeFile(path.join(dir, 'content/2021-01/alpha.md'), paperFile({ title: 'Alpha, revised', date: '2021-01-04', tags: ['x', 'z'] })))
+    expect(result.searchKept).toBe(false)
   })
 
   it('after a month intro changes', async () => {
     await check(() => writeFile(path.join(dir, 'content/2021-01/index.md'), '---\nsummary: January, again\n---\nIntro two.\n'))
   })
 
-  it('after a template changes', async () => {
-    await check(async () => {
+  it('after a template changes (the search index, which holds no template output, is kept)', async () => {
+    const result = await check(async () => {
       const file = path.join(dir, 'templates/partials/card.eta')
       await writeFile(file, (await readFile(file, 'utf8')) + '<!-- card template, second edition -->\n')
     })
+    expect(result.searchKept).toBe(true)
   })
 
   it('after site.yaml changes', async () => {
