@@ -3,11 +3,12 @@ import { createRequire } from 'node:module'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { imageSize } from 'image-size'
-import { loadContent, type Parsed } from './content/load.js'
+import { forgetParses, loadContent, type Parsed } from './content/load.js'
 import { codeVersion, DiskBytesCache, DiskCache, fingerprintFolder, hashOf, toolVersions, versionOf } from './cache.js'
 import { createMarkdown } from './markdown/processor.js'
 import { renderAll } from './markdown/render-pool.js'
-import type { RenderedFile, RenderJob } from './markdown/render-job.js'
+import { runRenderJob, type RenderedFile, type RenderJob } from './markdown/render-job.js'
+import { RenderedCache } from './markdown/rendered-cache.js'
 import type { InternalLink } from './markdown/rehype-site-links.js'
 import { fontAssets, katexAssets, listFolder } from './output/assets.js'
 import { DiskWriter, MemoryWriter, OutputError, type OutputFile, type SiteSession, type Writer } from './output/writer.js'
@@ -19,7 +20,7 @@ import { SiteTracker } from './render/tracking.js'
 import { renderShareImages, shareImageConflicts } from './render/share-image.js'
 import { feedJobs, feedPaths } from './site/feeds.js'
 import { buildSite, type Route, type Site } from './site/graph.js'
-import { openSearchIndex, searchPlan } from './site/search-index.js'
+import { openSearchIndex, searchDocuments, type SearchIndexer } from './site/search-index.js'
 import { renderSitemap } from './site/sitemap.js'
 import type { Figure, Month, MonthSource, Paper, PaperSource, Problem } from './types.js'
 
@@ -148,6 +149,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   let disk: DiskWriter | undefined
   let fingerprint: string | undefined
   let previousMeta: BuildMeta | undefined
+  // Content files read to fingerprint the folder, kept for loading: each is read once.
+  const contentFiles = new Map<string, Buffer>()
   if (!writer && !options.dryRun) {
     try {
       disk = new DiskWriter(path.resolve(cwd, options.outDir ?? 'dist'), [contentDir, templatesDir, publicDir])
@@ -162,7 +165,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       fingerprint = hashOf(
         toolVersions,
         JSON.stringify([options.baseUrl ?? null, options.drafts ?? false, options.search ?? true, options.images ?? true]),
-        await fingerprintFolder(contentDir),
+        await fingerprintFolder(contentDir, contentFiles),
         await fingerprintFolder(templatesDir),
         await fingerprintFolder(publicDir),
         // Collage's own code: a changed tool may render the same content differently.
@@ -185,7 +188,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const parseCache = new DiskCache<Array<[string, Parsed]>>(keepParses ? path.resolve(cwd, options.cacheDir ?? '.collage-cache', 'parse') : undefined, options.dryRun === true)
   const parseKey = hashOf(toolVersions, await codeVersion(), contentDir)
   const parses = new Map(keepParses ? ((await parseCache.get(parseKey)) ?? []) : [])
-  const loaded = await loadContent(contentDir, { ...loadOptions, parses, remember: options.cache !== false })
+  const loaded = await loadContent(contentDir, { ...loadOptions, parses, remember: options.cache !== false, files: contentFiles })
+  contentFiles.clear()
   if (keepParses && (loaded.parses.size !== parses.size || [...loaded.parses].some(([key, value]) => parses.get(key) !== value))) {
     await parseCache.set(parseKey, [...loaded.parses])
   }
@@ -195,7 +199,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const markdown = createMarkdown(markdownOptions)
   // Rendered Markdown is cached by the file's bytes and everything else that shapes it; what the
   // cache does not hold is rendered in one go, on every core when there is enough of it.
-  const renderCache = new DiskCache<RenderedFile>(options.cache === false ? undefined : path.resolve(cwd, options.cacheDir ?? '.collage-cache', 'render'), options.dryRun === true)
+  const renderCache = new RenderedCache(options.cache === false ? undefined : path.resolve(cwd, options.cacheDir ?? '.collage-cache', 'render'), options.dryRun === true)
   // Collage's own code is part of the key: a changed plugin or text conversion renders differently.
   const renderSalt = hashOf(toolVersions, await codeVersion(), JSON.stringify(config.macros), config.basePath)
   const allPapers = [...loaded.papers, ...loaded.translations.papers]
@@ -206,23 +210,22 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const cached = limitConcurrency(64)
   // What the last build of this process rendered (the dev server's previous build) is at hand.
   const recent = options.cache === false ? new Map<string, RenderedFile>() : lastRendered
-  const lookup = (key: string): Promise<RenderedFile | undefined> => {
-    const hit = recent.get(key)
-    return hit ? Promise.resolve(hit) : cached(() => renderCache.get(key))
+  // A hit's HTML is read from the cache only if a page needs it; should it be gone by then, the
+  // file is rendered again in this thread.
+  const lookup = (job: RenderJob): Promise<RenderedFile | undefined> => {
+    const hit = recent.get(job.key)
+    return hit ? Promise.resolve(hit) : cached(() => renderCache.get(job.key, () => runRenderJob(markdown, job)))
   }
-  const paperHits = allPapers.map((source) => lookup(paperKey(renderSalt, source)))
-  const monthHits = allMonths.map((source) => lookup(monthKey(renderSalt, source)))
-  for (const [i, source] of allPapers.entries()) {
+  const paperJobs = allPapers.map((source): RenderJob => {
     const key = paperKey(renderSalt, source)
-    const hit = await paperHits[i]
-    if (hit) rendered.set(key, hit)
-    else jobs.push({ kind: 'paper', key, path: source.path, body: source.body, takeaway: source.takeaway, takeawayLine: source.takeawayLine, takeawayColumn: source.takeawayColumn, title: source.title, titleLine: source.titleLine, titleColumn: source.titleColumn })
-  }
-  for (const [i, source] of allMonths.entries()) {
-    const key = monthKey(renderSalt, source)
-    const hit = await monthHits[i]
-    if (hit) rendered.set(key, hit)
-    else jobs.push({ kind: 'month', key, path: monthPath(source), intro: source.intro, outro: source.outro, outroLine: source.outroLine })
+    return { kind: 'paper', key, path: source.path, body: source.body, takeaway: source.takeaway, takeawayLine: source.takeawayLine, takeawayColumn: source.takeawayColumn, title: source.title, titleLine: source.titleLine, titleColumn: source.titleColumn }
+  })
+  const monthJobs = allMonths.map((source): RenderJob => ({ kind: 'month', key: monthKey(renderSalt, source), path: monthPath(source), intro: source.intro, outro: source.outro, outroLine: source.outroLine }))
+  const hits = [...paperJobs, ...monthJobs].map(lookup)
+  for (const [i, job] of [...paperJobs, ...monthJobs].entries()) {
+    const hit = await hits[i]
+    if (hit) rendered.set(job.key, hit)
+    else jobs.push(job)
   }
   mark('load')
   const parallel = await renderAll(jobs, markdown, markdownOptions)
@@ -239,8 +242,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const figureFiles: OutputFile[] = []
   // Fingerprints of the records, from what made them: the rendered text is named by its cache key.
   const prints = new WeakMap<object, string>()
-  for (const source of allPapers) {
-    const key = paperKey(renderSalt, source)
+  for (const [i, source] of allPapers.entries()) {
+    const key = paperJobs[i]!.key
     const paper = renderPaper(source, rendered.get(key)!, config.summaryWords, problems, linkSources)
     if (source.figure) {
       const figure = await resolveFigure(source, realContent, problems)
@@ -250,16 +253,12 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
         if (!source.lang) figureFiles.push({ path: figure.figure.outputPath, copyFrom: figure.abs })
       }
     }
-    if (!paper.figure && paper.keyEquationHtml) {
-      // Promoted to the card's right column: not shown twice.
-      paper.summaryHtml = paper.summaryHtml.replace(paper.keyEquationHtml, '')
-    }
     prints.set(paper, recordPrint(key, paper, ['raw', 'body', 'summaryHtml', 'takeawayHtml', 'titleHtml', 'keyEquationHtml', 'summaryText', 'takeawayText']))
     papers.push(paper)
   }
   const months: Month[] = []
-  for (const m of allMonths) {
-    const key = monthKey(renderSalt, m)
+  for (const [i, m] of allMonths.entries()) {
+    const key = monthJobs[i]!.key
     const month = renderMonth(m, rendered.get(key)!, problems, linkSources)
     prints.set(month, recordPrint(key, month, ['raw', 'intro', 'outro', 'introHtml', 'outroHtml', 'summaryText']))
     months.push(month)
@@ -317,15 +316,10 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const session = options.dryRun || !writer ? discardSession : await writer.open()
   // What the search index holds comes from the site graph, known before any page is rendered.
   const wantSearch = options.search ?? !options.dryRun
-  const plan = searchPlan(site)
-  const documents: Array<{ url: string; html: string }> = []
-  for (const route of wantSearch ? site.routes : []) {
-    const html = plan(route)
-    if (html) documents.push({ url: route.path, html })
-  }
+  const documents = wantSearch ? searchDocuments(site) : []
   const searchKey = wantSearch ? hashOf(versionOf('pagefind'), JSON.stringify(config.languages), ...documents.flatMap((d) => [d.url, d.html])) : ''
-  const keptSearch = new Set<string>()
-  let search: Awaited<ReturnType<typeof openSearchIndex>> | undefined
+  let keptSearch = new Set<string>()
+  let search: SearchIndexer | undefined
   let pages = 0
   let reused = 0
   let fileCount = 0
@@ -336,17 +330,21 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     fileCount++
     return writes.run(() => session.write(file))
   }
+  /** Keep files of the previous site, in order, up to the first that is gone; the ones kept. */
+  const keepAll = async (files: readonly string[]): Promise<Set<string>> => {
+    const kept = new Set<string>()
+    for (const file of files) {
+      if (!(await session.keep(file))) break
+      kept.add(file)
+      fileCount++
+    }
+    return kept
+  }
   try {
     for (const f of staticFiles) await write(f)
     // Nothing indexed changed (an edited template, stylesheet or setting): the index is kept whole.
     const before = previousMeta?.search
-    if (wantSearch && tracker && before?.key === searchKey) {
-      for (const file of before.files) {
-        if (!(await session.keep(file))) break
-        keptSearch.add(file)
-        fileCount++
-      }
-    }
+    if (wantSearch && tracker && before?.key === searchKey) keptSearch = await keepAll(before.files)
     if (wantSearch && keptSearch.size !== before?.files.length) {
       const index = await openSearchIndex(config.languages)
       search = index
@@ -412,12 +410,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
         const id = `feed ${job.id}`
         const scope = [version, id]
         const same = unchanged(id, (reads) => tracker?.keyOf(scope, reads))
-        const kept = new Set<string>()
-        for (const file of same ? job.paths : []) {
-          if (!(await session.keep(file))) break
-          kept.add(file)
-          fileCount++
-        }
+        const kept = same ? await keepAll(job.paths) : new Set<string>()
         if (same && kept.size === job.paths.length) {
           remember(id, same.key, same.reads)
           continue
@@ -466,6 +459,12 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
 /** Rendered Markdown of the last build in this process, by cache key. */
 let lastRendered = new Map<string, RenderedFile>()
 
+/** Forget what the last build of this process read and rendered, as a new process would start: for tests. */
+export function forgetLastBuild(): void {
+  lastRendered = new Map()
+  forgetParses()
+}
+
 /** A session that keeps nothing: for dry runs. */
 const discardSession: SiteSession = { write: async () => {}, keep: async () => false, commit: async () => {}, abort: async () => {} }
 
@@ -474,8 +473,9 @@ const discardSession: SiteSession = { write: async () => {}, keep: async () => f
  * the source it came from are named by that key, so they are not hashed again).
  */
 function recordPrint(key: string, record: object, omit: readonly string[]): string {
-  const rest: Record<string, unknown> = { ...record }
-  for (const name of omit) delete rest[name]
+  // Omitted fields are never read: the HTML of a rendering from the cache stays on disk.
+  const rest: Record<string, unknown> = {}
+  for (const name of Object.keys(record)) if (!omit.includes(name)) rest[name] = (record as Record<string, unknown>)[name]
   return hashOf(key, JSON.stringify(rest))
 }
 
@@ -553,19 +553,22 @@ function renderPaper(source: PaperSource, rendered: RenderedFile, budget: number
     })
   }
   const { figure: _figure, ...rest } = source
-  const paper: Paper = {
-    ...rest,
-    summaryHtml: summary.html,
-    takeawayHtml: takeaway.html,
-    titleHtml: title.html,
-    titleText: title.text,
-    summaryText: summary.text,
-    takeawayText: takeaway.text,
-    wordCount: summary.words
-  }
-  const key = summary.displayMath[0]
-  if (key) paper.keyEquationHtml = key
-  return paper
+  const paper = { ...rest, titleText: title.text, summaryText: summary.text, takeawayText: takeaway.text, wordCount: summary.words } as Paper
+  // The HTML is looked at only when a page shows it (a rendering from the cache reads it then).
+  let summaryHtml: string | undefined
+  return Object.defineProperties(paper, {
+    summaryHtml: {
+      get: () => {
+        // Without a figure, the first display formula is promoted to the card's right column: not shown twice.
+        summaryHtml ??= !paper.figure && paper.keyEquationHtml ? summary.html.replace(paper.keyEquationHtml, '') : summary.html
+        return summaryHtml
+      },
+      enumerable: true
+    },
+    takeawayHtml: { get: () => takeaway.html, enumerable: true },
+    titleHtml: { get: () => title.html, enumerable: true },
+    keyEquationHtml: { get: () => summary.displayMath[0], enumerable: true }
+  })
 }
 
 function renderMonth(source: MonthSource, rendered: RenderedFile, problems: Problem[], linkSources: LinkSource[]): Month {
@@ -574,7 +577,11 @@ function renderMonth(source: MonthSource, rendered: RenderedFile, problems: Prob
   const outro = rendered.outro!
   linkSources.push({ file: path, page: `/${source.key.slice(0, 4)}/${source.key.slice(5, 7)}/`, links: [...intro.internalLinks, ...outro.internalLinks] })
   problems.push(...intro.problems, ...outro.problems)
-  return { ...source, introHtml: intro.html, outroHtml: source.outro ? outro.html : '', summaryText: intro.text }
+  const month = { ...source, summaryText: intro.text } as Month
+  return Object.defineProperties(month, {
+    introHtml: { get: () => intro.html, enumerable: true },
+    outroHtml: { get: () => (source.outro ? outro.html : ''), enumerable: true }
+  })
 }
 
 async function resolveFigure(source: PaperSource, realContent: string, problems: Problem[]): Promise<{ figure: Figure; abs: string } | undefined> {

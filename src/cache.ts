@@ -90,6 +90,16 @@ class FileCache<T> {
     }
   }
 
+  /** {@link get}, reading the file synchronously: for values needed inside synchronous code. */
+  getSync(key: string): T | undefined {
+    if (!this.dir) return undefined
+    try {
+      return this.codec.decode(readFileSync(this.fileOf(key)))
+    } catch {
+      return undefined
+    }
+  }
+
   async set(key: string, value: T): Promise<void> {
     if (!this.dir || this.readOnly) return
     const file = this.fileOf(key)
@@ -128,8 +138,10 @@ export class DiskBytesCache extends FileCache<Uint8Array> {
  * fingerprint too.
  *
  * @param dir the folder
+ * @param files when given, receives the bytes of every file read, by absolute path, so that a
+ *   caller about to read them too need not
  */
-export async function fingerprintFolder(dir: string): Promise<string> {
+export async function fingerprintFolder(dir: string, files?: Map<string, Buffer>): Promise<string> {
   // Listed first, then read many at a time, then hashed in a stable order.
   const parts: Array<string | Promise<Buffer | string>> = []
   const reading = limitConcurrency(64)
@@ -147,7 +159,9 @@ export async function fingerprintFolder(dir: string): Promise<string> {
       const childRel = `${rel}/${e.name}`
       if (e.isDirectory()) await walk(childAbs, childRel)
       else if (e.isFile() || e.isSymbolicLink()) {
-        parts.push(childRel, reading(() => readFile(childAbs).catch(() => 'unreadable')))
+        const bytes = reading(() => readFile(childAbs))
+        bytes.then((b) => files?.set(childAbs, b)).catch(() => {})
+        parts.push(childRel, bytes.catch(() => 'unreadable'))
       }
     }
   }

@@ -1,8 +1,7 @@
 import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { build } from '../src/build.js'
-import { forgetParses } from '../src/content/load.js'
+import { build, forgetLastBuild } from '../src/build.js'
 import { manifestName } from '../src/output/writer.js'
 import { paperFile, root, tempDir, writeContent } from './helpers/site.js'
 
@@ -52,7 +51,7 @@ describe('incremental builds equal clean builds, byte for byte', () => {
   async function check(change: () => Promise<void>): Promise<Awaited<ReturnType<typeof build>>> {
     await change()
     // As a new process would: what is remembered comes from the cache on disk.
-    forgetParses()
+    forgetLastBuild()
     const incremental = await build({ ...options, cwd: dir })
     expect(incremental.ok, JSON.stringify(incremental.problems)).toBe(true)
     expect(incremental.upToDate ?? false).toBe(false)
@@ -190,6 +189,15 @@ describe('pages are rendered again only when something they show changed', () =>
     // Slide decks are whole documents of their own; every other page is drawn inside the layout.
     expect(result.reused).toBe(result.site!.routes.filter((r) => r.kind === 'slides').length)
     expect(result.reused).toBeGreaterThan(0)
+  })
+
+  it('renders a file again when its cached HTML is gone by the time a page needs it', async () => {
+    // The cache's first entry (text, links, problems) is there; its HTML entry is not.
+    await rm(path.join(dir, '.collage-cache/render/html'), { recursive: true })
+    forgetLastBuild()
+    const file = path.join(dir, 'templates/partials/card.eta')
+    const result = await check(async () => writeFile(file, (await readFile(file, 'utf8')) + '<!-- card, third edition -->\n'))
+    expect(result.pages - result.reused!).toBeGreaterThan(10)
   })
 
   it('after a partial changes, only the pages that include it are rendered again', async () => {

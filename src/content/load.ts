@@ -50,6 +50,8 @@ export interface LoadOptions {
   parses?: ReadonlyMap<string, Parsed>
   /** Use and update the parses of the last load of this process. Default: true. */
   remember?: boolean
+  /** Bytes of files already read (such as to fingerprint the folder), by absolute path. */
+  files?: ReadonlyMap<string, Uint8Array>
 }
 
 const monthFolder = /^(\d{4})-(0[1-9]|1[0-2])$/
@@ -99,7 +101,7 @@ export async function loadContent(contentDir: string, options: LoadOptions = {})
       const fileAbs = path.join(root, name, f.name)
       const result = reading(async () => {
         const fileProblems: Problem[] = []
-        const text = await readContentFile(fileAbs, realRoot, display(fileAbs), fileProblems)
+        const text = await readContentFile(fileAbs, realRoot, display(fileAbs), fileProblems, options.files?.get(fileAbs))
         return text === undefined ? { problems: fileProblems } : { text, problems: fileProblems }
       })
       // A file that is never looked at (a translation into an unknown language) must not fail the process.
@@ -223,7 +225,7 @@ export interface Parsed {
 /** The parses of the last load in this process, by kind, file and shown path. */
 let lastParsed = new Map<string, Parsed>()
 
-async function readContentFile(abs: string, realRoot: string, shown: string, problems: Problem[]): Promise<string | undefined> {
+async function readContentFile(abs: string, realRoot: string, shown: string, problems: Problem[], known?: Uint8Array): Promise<string | undefined> {
   const stat = await lstat(abs)
   if (stat.isSymbolicLink()) {
     let target: string
@@ -238,7 +240,7 @@ async function readContentFile(abs: string, realRoot: string, shown: string, pro
       return undefined
     }
   }
-  const bytes = await readFile(abs)
+  const bytes = known ?? (await readFile(abs))
   if (bytes.byteLength > maxFileBytes) {
     problems.push(problem(shown, 1, 1, `File is ${bytes.byteLength} bytes; the limit is ${maxFileBytes}`, 'file-too-large'))
     return undefined

@@ -2,12 +2,12 @@ import { randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
-import { buildToMemory, outputPathOf, sourceFolders } from '../build.js'
+import { buildToMemory, sourceFolders } from '../build.js'
 import { contentTypeOf } from '../output/content-type.js'
 import { MemoryWriter } from '../output/writer.js'
 import { readSources } from '../report.js'
 import type { Site } from '../site/graph.js'
-import { openSearchIndex, searchPlan } from '../site/search-index.js'
+import { openSearchIndex, searchDocuments } from '../site/search-index.js'
 import type { Problem } from '../types.js'
 import { addDraftBanner, clientScript, devStyle, eventsPath, injectBeforeBodyEnd, injectInHead, markDraftCards, renderOverlay } from './overlay.js'
 import { watchFolders, type Change, type Watcher } from './watch.js'
@@ -417,15 +417,11 @@ function plain(res: ServerResponse, status: number, message: string): void {
   send(res, status, 'text/plain; charset=utf-8', message + '\n', false)
 }
 
-/** The search index of a built site, as a build makes it (see {@link searchPlan}). */
+/** The search index of a built site, as a build makes it (see {@link searchDocuments}). */
 async function indexSite(site: Site, output: ReadonlyMap<string, Uint8Array>): Promise<Map<string, Uint8Array>> {
   const index = await openSearchIndex(site.config.languages)
   try {
-    const plan = searchPlan(site)
-    for (const route of site.routes) {
-      const html = plan(route)
-      if (html) await index.add({ url: route.path, html })
-    }
+    for (const document of searchDocuments(site)) await index.add(document)
     const { files } = await index.finish()
     const out = new Map<string, Uint8Array>()
     for (const f of files) if ('data' in f) out.set(f.path, typeof f.data === 'string' ? Buffer.from(f.data) : f.data)

@@ -71,8 +71,6 @@ export class TemplateError extends Error {
 
 /** Renders pages from the templates folder. */
 export interface Renderer {
-  /** Render one route to HTML. Throws {@link TemplateError}. */
-  renderRoute(route: Route): string
   /**
    * Render one route, and name the parts of the site it read (see {@link SiteTracker}); without
    * a tracker, the list is empty. Throws {@link TemplateError}.
@@ -169,74 +167,73 @@ export function createRenderer(templatesDir: string, site: Site, assetVersion: s
   const image = (file: string, alt: string): NonNullable<PageData['image']> => ({ url: new URL(file, site.config.baseUrl).href, alt, ...shareImageSize })
 
   const renderRoute = (route: Route): string => {
-      const context = contexts.get(route.language) ?? contexts.get(site.config.language)!
-      const { h, t, months, papers, tags, authors } = context
-      const edition = wrap(context.edition)
-      const languages = alternatesOf(site, route).map((a) => ({
-        language: a.language,
-        name: names.get(a.language) ?? a.language,
-        url: h.url(a.path),
-        href: h.absolute(a.path),
-        current: a.language === context.edition.language
-      }))
-      const siteTitle = site.config.title
-      const data: PageData = { site: edition, config: site.config, h, t, lang: context.edition.language, languages, route, title: siteTitle, description: site.config.description, assetVersion }
-      if (route.kind === 'month' || route.kind === 'slides') {
-        const month = wrap(months.get(route.key ?? '')!)
-        data.month = month
-        data.title = `${route.kind === 'slides' ? t('title.slides', { month: month.title }) : month.title} · ${siteTitle}`
-        data.description = month.source.summary ?? (month.source.summaryText || site.config.description)
-        const cover = wrap(imageMonths.get(route.key ?? ''))
-        if (options.images && cover) data.image = image(coverImagePath(cover), coverImageAlt(cover, site.config))
-      } else if (route.kind === 'paper') {
-        const raw = papers.get(route.key ?? '')!
-        const paper = wrap(raw)
-        data.paper = paper
-        data.month = paper.month
-        data.title = `${paper.paper.titleText} · ${siteTitle}`
-        data.description = paper.paper.summaryText.length > 200 ? paper.paper.summaryText.slice(0, 197).replace(/\s+\S*$/, '') + '…' : paper.paper.summaryText
-        // Chosen among the papers of its tags; the tags' signatures say when the choice may change.
-        data.related = wrap(relatedPapers(raw, tagIndex(context.edition.papers)))
-        for (const tag of paper.paper.tags) tracker?.noteRelated(context.edition.language, tag)
-        data.citation = { bibtex: toBibtex(paper), meta: citationMeta(paper, site.config), jsonLd: paperJsonLd(paper, site.config) }
-        data.readingMinutes = readingMinutes(paper.paper.wordCount)
-        const card = wrap(imagePapers.get(route.key ?? ''))
-        if (options.images && card) data.image = image(cardImagePath(card), cardImageAlt(card, site.config))
-      } else if (route.kind === 'home' && edition.latest) {
-        data.month = edition.latest
-        const cover = wrap(imageMonths.get(edition.latest.key))
-        if (options.images && cover) data.image = image(coverImagePath(cover), coverImageAlt(cover, site.config))
-      } else if (route.kind === 'archive') {
-        data.title = `${t('title.archive')} · ${siteTitle}`
-      } else if (route.kind === 'tag') {
-        const tag = wrap(tags.get(route.key ?? '')!)
-        data.tag = tag
-        data.title = `#${tag.name} · ${siteTitle}`
-        data.description = t('description.tag', { count: tag.papers.length, tag: tag.name })
-      } else if (route.kind === 'author') {
-        const author = wrap(authors.get(route.key ?? '')!)
-        data.author = author
-        data.title = `${author.name} · ${siteTitle}`
-        data.description = t('description.author', { name: author.name, site: siteTitle })
-      } else if (route.kind === 'tags') {
-        data.title = `${t('title.tags')} · ${siteTitle}`
-      } else if (route.kind === 'authors') {
-        data.title = `${t('title.authors')} · ${siteTitle}`
-      } else if (route.kind === 'search') {
-        data.title = `${t('title.search')} · ${siteTitle}`
-      } else if (route.kind === 'not-found') {
-        data.title = `${t('title.notFound')} · ${siteTitle}`
-      }
-      const name = templateOf[route.kind]
-      try {
-        return eta.render(`./${name}`, data)
-      } catch (error) {
-        throw toTemplateError(error, `${name}.eta`, route.path, templatesDir)
-      }
+    const context = contexts.get(route.language) ?? contexts.get(site.config.language)!
+    const { h, t, months, papers, tags, authors } = context
+    const edition = wrap(context.edition)
+    const languages = alternatesOf(site, route).map((a) => ({
+      language: a.language,
+      name: names.get(a.language) ?? a.language,
+      url: h.url(a.path),
+      href: h.absolute(a.path),
+      current: a.language === context.edition.language
+    }))
+    const siteTitle = site.config.title
+    const data: PageData = { site: edition, config: site.config, h, t, lang: context.edition.language, languages, route, title: siteTitle, description: site.config.description, assetVersion }
+    if (route.kind === 'month' || route.kind === 'slides') {
+      const month = wrap(months.get(route.key ?? '')!)
+      data.month = month
+      data.title = `${route.kind === 'slides' ? t('title.slides', { month: month.title }) : month.title} · ${siteTitle}`
+      data.description = month.source.summary ?? (month.source.summaryText || site.config.description)
+      const cover = wrap(imageMonths.get(route.key ?? ''))
+      if (options.images && cover) data.image = image(coverImagePath(cover), coverImageAlt(cover, site.config))
+    } else if (route.kind === 'paper') {
+      const raw = papers.get(route.key ?? '')!
+      const paper = wrap(raw)
+      data.paper = paper
+      data.month = paper.month
+      data.title = `${paper.paper.titleText} · ${siteTitle}`
+      data.description = paper.paper.summaryText.length > 200 ? paper.paper.summaryText.slice(0, 197).replace(/\s+\S*$/, '') + '…' : paper.paper.summaryText
+      // Chosen among the papers of its tags; the tags' signatures say when the choice may change.
+      data.related = wrap(relatedPapers(raw, tagIndex(context.edition.papers)))
+      for (const tag of paper.paper.tags) tracker?.noteRelated(context.edition.language, tag)
+      data.citation = { bibtex: toBibtex(paper), meta: citationMeta(paper, site.config), jsonLd: paperJsonLd(paper, site.config) }
+      data.readingMinutes = readingMinutes(paper.paper.wordCount)
+      const card = wrap(imagePapers.get(route.key ?? ''))
+      if (options.images && card) data.image = image(cardImagePath(card), cardImageAlt(card, site.config))
+    } else if (route.kind === 'home' && edition.latest) {
+      data.month = edition.latest
+      const cover = wrap(imageMonths.get(edition.latest.key))
+      if (options.images && cover) data.image = image(coverImagePath(cover), coverImageAlt(cover, site.config))
+    } else if (route.kind === 'archive') {
+      data.title = `${t('title.archive')} · ${siteTitle}`
+    } else if (route.kind === 'tag') {
+      const tag = wrap(tags.get(route.key ?? '')!)
+      data.tag = tag
+      data.title = `#${tag.name} · ${siteTitle}`
+      data.description = t('description.tag', { count: tag.papers.length, tag: tag.name })
+    } else if (route.kind === 'author') {
+      const author = wrap(authors.get(route.key ?? '')!)
+      data.author = author
+      data.title = `${author.name} · ${siteTitle}`
+      data.description = t('description.author', { name: author.name, site: siteTitle })
+    } else if (route.kind === 'tags') {
+      data.title = `${t('title.tags')} · ${siteTitle}`
+    } else if (route.kind === 'authors') {
+      data.title = `${t('title.authors')} · ${siteTitle}`
+    } else if (route.kind === 'search') {
+      data.title = `${t('title.search')} · ${siteTitle}`
+    } else if (route.kind === 'not-found') {
+      data.title = `${t('title.notFound')} · ${siteTitle}`
+    }
+    const name = templateOf[route.kind]
+    try {
+      return eta.render(`./${name}`, data)
+    } catch (error) {
+      throw toTemplateError(error, `${name}.eta`, route.path, templatesDir)
+    }
   }
 
   return {
-    renderRoute,
     renderPage(route) {
       tracker?.begin()
       try {

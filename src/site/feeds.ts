@@ -29,19 +29,6 @@ export function feedPaths(site: Site): string[] {
   return site.editions.flatMap((e) => [...['feed.xml', 'rss.xml', 'feed.json'].map((name) => e.prefix + name), ...e.tags.map((t) => `${t.route}feed.xml`)])
 }
 
-/**
- * Atom (`/feed.xml`), RSS 2.0 (`/rss.xml`) and JSON Feed (`/feed.json`) of the whole site, with one
- * entry per month's digest and one per card, and an Atom feed per tag (`/tags/<tag>/feed.xml`).
- * Full content, math as MathML, every URL absolute. Each language gets its own feeds under its
- * prefix (`/ru/feed.xml`), with its text and links to its pages.
- *
- * @param site the site graph
- * @param text interface text by language (default: English)
- */
-export function renderFeeds(site: Site, text: FeedText = englishText): OutputFile[] {
-  return site.editions.flatMap((edition) => feedJobs(edition, text).flatMap((job) => job.render()))
-}
-
 /** One feed, or the three formats of a site's main feed: what it is, where it goes, and how to make it. */
 export interface FeedJob {
   /** Names the feed among all of a site's: its first file's site path. */
@@ -52,8 +39,12 @@ export interface FeedJob {
 }
 
 /**
- * The feeds of one language, each made only when asked: a build that knows a feed's entries did
- * not change keeps the files it made before.
+ * The feeds of one language, each made only when asked (a build that knows a feed's entries did
+ * not change keeps the files it made before): Atom (`/feed.xml`), RSS 2.0 (`/rss.xml`) and JSON
+ * Feed (`/feed.json`) of the whole site, with one entry per month's digest and one per card among
+ * the newest, and an Atom feed per tag (`/tags/<tag>/feed.xml`). Full content, math as MathML,
+ * every URL absolute. Another language's feeds live under its prefix (`/ru/feed.xml`), with its
+ * text and links to its pages.
  *
  * @param site the site in that language
  * @param text interface text by language (default: English)

@@ -1,7 +1,7 @@
 import * as pagefind from 'pagefind'
 import type { OutputFile } from '../output/writer.js'
 import { dropTexAnnotations } from './feed-html.js'
-import type { Route, Site, SiteMonth, SitePaper } from './graph.js'
+import type { Site, SiteMonth, SitePaper } from './graph.js'
 
 /** A rendered page to index. */
 export interface IndexPage {
@@ -97,21 +97,16 @@ function escapeText(value: string): string {
 }
 
 /**
- * What the search index holds of each page of a site: a month as its {@link monthSearchDocument},
- * a paper as its {@link paperSearchDocument}, nothing of the other pages (`undefined`). Made from
- * the site graph alone, so a page kept from the previous build is indexed without reading it.
+ * What the search index holds of a site: each month page as its {@link monthSearchDocument}, each
+ * paper page as its {@link paperSearchDocument}, in every language, and nothing of the other
+ * pages. Made from the site graph alone, so a page kept from the previous build is indexed without
+ * reading it.
  *
  * @param site the site graph
  */
-export function searchPlan(site: Site): (route: Route) => string | undefined {
-  const editions = new Map(
-    site.editions.map((e) => [e.language, { months: new Map(e.months.map((m) => [m.key, m])), papers: new Map(e.papers.map((sp) => [`${sp.paper.month}/${sp.paper.slug}`, sp])) }])
-  )
-  return (route) => {
-    const edition = editions.get(route.language)
-    const month = route.kind === 'month' ? edition?.months.get(route.key ?? '') : undefined
-    if (month) return monthSearchDocument(month, route.language)
-    const paper = route.kind === 'paper' ? edition?.papers.get(route.key ?? '') : undefined
-    return paper && paperSearchDocument(paper, route.language)
-  }
+export function searchDocuments(site: Site): IndexPage[] {
+  return site.editions.flatMap((e) => [
+    ...e.months.map((m) => ({ url: m.route, html: monthSearchDocument(m, e.language) })),
+    ...e.papers.map((sp) => ({ url: sp.route, html: paperSearchDocument(sp, e.language) }))
+  ])
 }
