@@ -320,6 +320,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const searchKey = wantSearch ? hashOf(versionOf('pagefind'), JSON.stringify(config.languages), ...documents.flatMap((d) => [d.url, d.html])) : ''
   let keptSearch = new Set<string>()
   let search: SearchIndexer | undefined
+  let feeding: Promise<void> = Promise.resolve()
   let pages = 0
   let reused = 0
   let fileCount = 0
@@ -345,10 +346,14 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     // Nothing indexed changed (an edited template, stylesheet or setting): the index is kept whole.
     const before = previousMeta?.search
     if (wantSearch && tracker && before?.key === searchKey) keptSearch = await keepAll(before.files)
+    // The indexer, a process of its own, takes the documents while this thread renders pages.
     if (wantSearch && keptSearch.size !== before?.files.length) {
       const index = await openSearchIndex(config.languages)
       search = index
-      for (const document of documents) await indexing.run(() => index.add(document))
+      feeding = (async () => {
+        for (const document of documents) await indexing.run(() => index.add(document))
+      })()
+      feeding.catch(() => {})
     }
     let templateFailed = false
     for (const route of site.routes) {
@@ -381,6 +386,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     }
     if (templateFailed) {
       await writes.drain().catch(() => {})
+      await feeding.catch(() => {})
       await indexing.drain().catch(() => {})
       await session.abort()
       await search?.close()
@@ -389,7 +395,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     mark('pages')
     // Every page is in the index now: the indexer (a process of its own) writes it out while this
     // thread draws images and makes feeds.
-    const indexed = search ? indexing.drain().then(() => search!.finish()) : undefined
+    const indexed = search ? feeding.then(() => indexing.drain()).then(() => search!.finish()) : undefined
     indexed?.catch(() => {})
     if (images) {
       const imageCache = new DiskBytesCache(options.cache === false ? undefined : path.resolve(cwd, options.cacheDir ?? '.collage-cache', 'images'))
@@ -447,6 +453,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     mark('commit')
   } catch (error) {
     await writes.drain().catch(() => {})
+    await feeding.catch(() => {})
     await indexing.drain().catch(() => {})
     await session.abort()
     await search?.close()
