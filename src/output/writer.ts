@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { copyFile, link, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
+import { Throttle } from '../throttle.js'
 
 /** One file of the built site: its bytes, or a file to copy. */
 export type OutputFile = { path: string; data: string | Uint8Array } | { path: string; copyFrom: string }
@@ -126,14 +127,24 @@ interface Manifest {
 }
 
 /**
- * Writes the site to a folder atomically: everything goes into a fresh sibling folder first, which
- * replaces the old one only once complete. A failed build never touches the previous site.
+ * Writes the site to a folder so that a failed build never touches the previous site.
  *
- * A file whose bytes did not change since the previous build is hard-linked from it instead of
- * written again, so unchanged files keep their identity and modification time.
+ * Nothing is written until `commit`. Then one of two ways:
+ * - **Patch.** When a previous site is there and the files that differ from it are few (their
+ *   bytes fit in {@link DiskWriter.patchLimit}), only those are written, each to a temporary
+ *   name and renamed over the old one; files the site no longer has are removed; the manifest is
+ *   written last. While this runs the manifest lists no files, so a build cut short is followed by
+ *   a full one. The time is that of the changes, not of the site.
+ * - **Replace.** Otherwise everything goes into a fresh sibling folder, which replaces the old one
+ *   whole once complete. Unchanged files are hard-linked from the old one.
+ *
+ * Either way an unchanged file keeps its identity and modification time. The manifest is trusted:
+ * a file changed or deleted by hand in the output folder is put right by a build without the cache.
  */
 export class DiskWriter implements Writer {
   readonly outDir: string
+  /** Most bytes a build may hold in memory to patch the previous site rather than replace it. */
+  patchLimit = 32 * 1024 * 1024
 
   /**
    * @param outDir the output folder; refused when it is a file system root, is or holds one of
@@ -188,19 +199,25 @@ export class DiskWriter implements Writer {
 
   async open(): Promise<SiteSession> {
     await this.assertOwned()
+    const outDir = this.outDir
     const previous = (await this.readManifest())?.files ?? {}
-    const parent = path.dirname(this.outDir)
-    const base = path.basename(this.outDir)
+    const parent = path.dirname(outDir)
+    const base = path.basename(outDir)
     await mkdir(parent, { recursive: true })
     const token = `${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`
     const staging = path.join(parent, `.${base}.staging-${token}`)
     const retired = path.join(parent, `.${base}.old-${token}`)
-    await mkdir(staging)
-    // One mkdir per folder, even when writes run side by side.
-    const made = new Map<string, Promise<unknown>>([[staging, Promise.resolve()]])
+    // Site path → hash of the bytes it will have; '' while a write of it is under way.
     const hashes: Record<string, string> = Object.create(null) as Record<string, string>
+    // Patching: the files that differ from the previous site, held until commit.
+    const pending = new Map<string, string | Uint8Array | { copyFrom: string }>()
+    let pendingBytes = 0
+    // Set once the build replaces the site instead (it started empty, or grew past the limit).
+    let replacing: Promise<void> | undefined
     let closed = false
-
+    const limit = this.patchLimit
+    // One mkdir per folder, even when writes run side by side.
+    const made = new Map<string, Promise<unknown>>()
     const ensureDir = async (dir: string): Promise<void> => {
       let done = made.get(dir)
       if (!done) {
@@ -209,6 +226,103 @@ export class DiskWriter implements Writer {
       }
       await done
     }
+    const links = new Throttle(32)
+
+    /** Put a file into the staging folder: linked from the previous site when its bytes are the same. */
+    const stage = async (rel: string, hash: string, data: string | Uint8Array | { copyFrom: string } | undefined): Promise<boolean> => {
+      const target = path.join(staging, rel)
+      await ensureDir(path.dirname(target))
+      if (previous[rel] === hash) {
+        try {
+          await link(path.join(outDir, rel), target)
+          return true
+        } catch {
+          // The old file is gone or on another device: write it, if the bytes are at hand.
+        }
+      }
+      if (data === undefined) return false
+      if (typeof data === 'object' && 'copyFrom' in data) await copyFile(data.copyFrom, target)
+      else await writeFile(target, data)
+      return true
+    }
+    /** Stop patching: everything so far goes into the staging folder, and so will the rest. */
+    const replace = (): Promise<void> =>
+      (replacing ??= (async () => {
+        await mkdir(staging)
+        made.set(staging, Promise.resolve())
+        for (const [rel, hash] of Object.entries(hashes)) {
+          if (hash === '') continue
+          const data = pending.get(rel)
+          await links.run(async () => {
+            if (!(await stage(rel, hash, data))) throw new OutputError(`${path.join(outDir, rel)} went missing during the build; build again`)
+          })
+        }
+        pending.clear()
+        pendingBytes = 0
+        await links.drain()
+      })())
+    if (Object.keys(previous).length === 0) await replace()
+
+    const writeManifest = async (dir: string, files: Record<string, string>, meta?: unknown): Promise<void> => {
+      const manifest: Manifest = { note: 'Written by collage build; this folder is rewritten on every build.', files, ...(meta === undefined ? {} : { meta }) }
+      const temp = path.join(dir, `${manifestName}.${token}`)
+      await writeFile(temp, JSON.stringify(manifest))
+      await rename(temp, path.join(dir, manifestName))
+    }
+
+    const commitReplace = async (meta: unknown): Promise<void> => {
+      try {
+        await replace()
+        await writeManifest(staging, hashes, meta)
+        let hadOld = false
+        try {
+          await stat(outDir)
+          hadOld = true
+        } catch {
+          hadOld = false
+        }
+        if (hadOld) await rename(outDir, retired)
+        await rename(staging, outDir)
+        if (hadOld) await rm(retired, { recursive: true, force: true })
+      } catch (error) {
+        await rm(staging, { recursive: true, force: true })
+        throw error
+      }
+    }
+
+    const commitPatch = async (meta: unknown): Promise<void> => {
+      const removed = Object.keys(previous).filter((rel) => !(rel in hashes))
+      // A file where a folder was, or the other way round: replace the site whole.
+      const folders = new Set<string>()
+      for (const rel of Object.keys(hashes)) for (let d = path.posix.dirname(rel); d !== '.'; d = path.posix.dirname(d)) folders.add(d)
+      const oldFolders = new Set<string>()
+      for (const rel of removed) for (let d = path.posix.dirname(rel); d !== '.'; d = path.posix.dirname(d)) oldFolders.add(d)
+      if (removed.some((rel) => folders.has(rel)) || [...pending.keys()].some((rel) => oldFolders.has(rel))) return commitReplace(meta)
+      // Until the new manifest is written, the folder claims no files: a build cut short here is
+      // followed by a full one.
+      await writeManifest(outDir, {})
+      const writes = new Throttle(32)
+      for (const [rel, data] of pending) {
+        await writes.run(async () => {
+          const target = path.join(outDir, rel)
+          await ensureDir(path.dirname(target))
+          const temp = `${target}.${token}.tmp`
+          if (typeof data === 'object' && 'copyFrom' in data) await copyFile(data.copyFrom, temp)
+          else await writeFile(temp, data)
+          await rename(temp, target)
+        })
+      }
+      await writes.drain()
+      const emptied = new Set<string>()
+      for (const rel of removed) {
+        await writes.run(() => rm(path.join(outDir, rel), { force: true }))
+      }
+      for (const d of oldFolders) if (!folders.has(d)) emptied.add(d)
+      await writes.drain()
+      // Folders left empty, deepest first.
+      for (const dir of [...emptied].sort((a, b) => b.length - a.length)) await rm(path.join(outDir, dir), { recursive: true, force: true })
+      await writeManifest(outDir, hashes, meta)
+    }
 
     return {
       write: async (f) => {
@@ -216,62 +330,45 @@ export class DiskWriter implements Writer {
         if (rel in hashes) throw new OutputError(`Two files of the site would be written to ${rel}`)
         // Claim the path before any await: writes may run side by side.
         hashes[rel] = ''
-        const target = path.join(staging, rel)
-        await ensureDir(path.dirname(target))
         const bytes = 'copyFrom' in f ? await readFile(f.copyFrom) : f.data
         const hash = hashBytes(bytes)
-        hashes[rel] = hash
-        if (previous[rel] === hash) {
-          try {
-            await link(path.join(this.outDir, rel), target)
-            return
-          } catch {
-            // The old file is gone or on another device: write it.
-          }
+        if (!replacing) {
+          hashes[rel] = hash
+          if (previous[rel] === hash) return
+          pending.set(rel, 'copyFrom' in f ? { copyFrom: f.copyFrom } : bytes)
+          pendingBytes += typeof bytes === 'string' ? bytes.length * 3 : bytes.byteLength
+          if (pendingBytes > limit) await replace()
+          return
         }
-        if ('copyFrom' in f) await copyFile(f.copyFrom, target)
-        else await writeFile(target, bytes)
+        await replace()
+        hashes[rel] = hash
+        await stage(rel, hash, 'copyFrom' in f ? { copyFrom: f.copyFrom } : bytes)
       },
       keep: async (file) => {
         const rel = assertSafePath(file)
         const hash = previous[rel]
         if (!hash || rel in hashes) return false
         hashes[rel] = hash
-        const target = path.join(staging, rel)
-        await ensureDir(path.dirname(target))
-        try {
-          await link(path.join(this.outDir, rel), target)
-          return true
-        } catch {
-          // The old file is gone: the caller writes it.
-          delete hashes[rel]
-          return false
-        }
+        if (!replacing) return true
+        await replace()
+        if (await stage(rel, hash, undefined)) return true
+        // The old file is gone: the caller writes it.
+        delete hashes[rel]
+        return false
       },
       commit: async (meta) => {
         if (closed) throw new OutputError('This build was already committed or aborted')
         closed = true
-        try {
-          const manifest: Manifest = { note: 'Written by collage build; this folder is replaced on every build.', files: hashes, ...(meta === undefined ? {} : { meta }) }
-          await writeFile(path.join(staging, manifestName), JSON.stringify(manifest))
-          let hadOld = false
-          try {
-            await stat(this.outDir)
-            hadOld = true
-          } catch {
-            hadOld = false
-          }
-          if (hadOld) await rename(this.outDir, retired)
-          await rename(staging, this.outDir)
-          if (hadOld) await rm(retired, { recursive: true, force: true })
-        } catch (error) {
-          await rm(staging, { recursive: true, force: true })
-          throw error
-        }
+        if (replacing) await commitReplace(meta)
+        else await commitPatch(meta)
       },
       abort: async () => {
         closed = true
-        await rm(staging, { recursive: true, force: true })
+        pending.clear()
+        if (replacing) {
+          await replacing.catch(() => {})
+          await rm(staging, { recursive: true, force: true })
+        }
       }
     }
   }
