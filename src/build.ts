@@ -20,7 +20,7 @@ import { SiteTracker } from './render/tracking.js'
 import { renderShareImages, shareImageConflicts } from './render/share-image.js'
 import { feedJobs, feedPaths } from './site/feeds.js'
 import { buildSite, type Route, type Site } from './site/graph.js'
-import { openSearchIndex, searchDocuments, type SearchIndexer } from './site/search-index.js'
+import { openSearchIndex, searchBundles, searchShards, stopSearchIndexer, type SearchIndexer } from './site/search-index.js'
 import { renderSitemap } from './site/sitemap.js'
 import type { Figure, Month, MonthSource, Paper, PaperSource, Problem } from './types.js'
 
@@ -52,6 +52,8 @@ export interface BuildOptions {
   cacheDir?: string
   /** Draw the share images (a card per paper, a cover per month) and point pages at them. Default: true (false in a dry run). */
   images?: boolean
+  /** Documents each part of the search index aims to hold (see {@link searchShards}). Default: 400. */
+  searchShardSize?: number
 }
 
 /** What a build did. */
@@ -78,6 +80,8 @@ export interface BuildResult {
   reused?: number
   /** True when the search index was kept from the previous build, as nothing it holds changed. */
   searchKept?: boolean
+  /** Parts of the search index made again (the others were kept, as nothing they hold changed). */
+  searchIndexed?: number
 }
 
 /** What a disk build keeps in its output's manifest, to skip the next build when nothing changed. */
@@ -89,8 +93,8 @@ interface BuildMeta {
   problems: Problem[]
   /** What each page, feed and share image was made from, so the next build makes only those whose inputs changed. */
   pageKeys?: PageKeys
-  /** The search index: a hash of everything indexed, and its files. */
-  search?: { key: string; files: string[] }
+  /** Each part of the search index, by its folder: a hash of everything it holds, and its files. */
+  searchShards?: Record<string, { key: string; files: string[] }>
 }
 
 /**
@@ -276,8 +280,11 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const images = options.images ?? !options.dryRun
   // Pages are rendered again only when something they read changed since the previous build.
   const tracker = writer && !options.dryRun && options.cache !== false ? new SiteTracker(site, { paper: (p) => prints.get(p)!, month: (m) => prints.get(m)! }) : undefined
+  // The search page loads every part of the index: their folders are part of every page's key.
+  const searchParts = searchShards(site, options.searchShardSize)
+  const bundles = searchBundles(searchParts)
   const version = hashOf(toolVersions, await codeVersion(), JSON.stringify(config), String(options.drafts ?? false))
-  const renderer = createRenderer(templatesDir, site, assetVersion, { images, version, ...(tracker ? { tracker } : {}) })
+  const renderer = createRenderer(templatesDir, site, assetVersion, { images, version, searchBundles: bundles, ...(tracker ? { tracker } : {}) })
   const previousKeys = previousMeta?.pageKeys
   const pageKeys: PageKeys = { parts: [], pages: {} }
   const partIndex = new Map<string, number>()
@@ -316,11 +323,22 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const session = options.dryRun || !writer ? discardSession : await writer.open()
   // What the search index holds comes from the site graph, known before any page is rendered.
   const wantSearch = options.search ?? !options.dryRun
-  const documents = wantSearch ? searchDocuments(site) : []
-  const searchKey = wantSearch ? hashOf(versionOf('pagefind'), JSON.stringify(config.languages), ...documents.flatMap((d) => [d.url, d.html])) : ''
-  let keptSearch = new Set<string>()
-  let search: SearchIndexer | undefined
+  const searchVersion = hashOf(versionOf('pagefind'), JSON.stringify(config.languages))
+  // Each part of the index is made again only when a document it holds changed.
+  const shards = (wantSearch ? searchParts : []).map((shard) => ({
+    ...shard,
+    key: hashOf(searchVersion, shard.bundle, ...shard.documents.flatMap((d) => [d.url, d.html])),
+    kept: new Set<string>(),
+    index: undefined as SearchIndexer | undefined
+  }))
+  const searchMeta: Record<string, { key: string; files: string[] }> = {}
+  let indexerOpen = false
+  let changedShards: typeof shards = []
   let feeding: Promise<void> = Promise.resolve()
+  const closeSearch = async (): Promise<void> => {
+    for (const shard of shards) await shard.index?.close().catch(() => {})
+    if (indexerOpen) await stopSearchIndexer().catch(() => {})
+  }
   let pages = 0
   let reused = 0
   let fileCount = 0
@@ -343,18 +361,24 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   }
   try {
     for (const f of staticFiles) await write(f)
-    // Nothing indexed changed (an edited template, stylesheet or setting): the index is kept whole.
-    const before = previousMeta?.search
-    if (wantSearch && tracker && before?.key === searchKey) keptSearch = await keepAll(before.files)
-    // The indexer, a process of its own, takes the documents while this thread renders pages.
-    if (wantSearch && keptSearch.size !== before?.files.length) {
-      const index = await openSearchIndex(config.languages)
-      search = index
-      feeding = (async () => {
-        for (const document of documents) await indexing.run(() => index.add(document))
-      })()
-      feeding.catch(() => {})
+    // A part of the index none of whose documents changed (as after an edited template,
+    // stylesheet or setting, or an edit in another part) is kept whole.
+    for (const shard of shards) {
+      const before = previousMeta?.searchShards?.[shard.bundle]
+      if (!tracker || before?.key !== shard.key) continue
+      shard.kept = await keepAll(before.files)
+      if (shard.kept.size === before.files.length) searchMeta[shard.bundle] = before
     }
+    // The indexer, a process of its own, takes the documents while this thread renders pages.
+    changedShards = shards.filter((shard) => !searchMeta[shard.bundle])
+    for (const shard of changedShards) {
+      indexerOpen = true
+      shard.index = await openSearchIndex(shard.language, shard.bundle)
+    }
+    feeding = (async () => {
+      for (const shard of changedShards) for (const document of shard.documents) await indexing.run(() => shard.index!.add(document))
+    })()
+    feeding.catch(() => {})
     let templateFailed = false
     for (const route of site.routes) {
       const same = templateFailed ? undefined : unchanged(route.path, (reads) => renderer.keyOf(route, reads))
@@ -389,13 +413,13 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       await feeding.catch(() => {})
       await indexing.drain().catch(() => {})
       await session.abort()
-      await search?.close()
+      await closeSearch()
       return finish(problems, false, 0, 0, site)
     }
     mark('pages')
     // Every page is in the index now: the indexer (a process of its own) writes it out while this
     // thread draws images and makes feeds.
-    const indexed = search ? feeding.then(() => indexing.drain()).then(() => search!.finish()) : undefined
+    const indexed = changedShards.length > 0 ? feeding.then(() => indexing.drain()).then(() => Promise.all(changedShards.map((shard) => shard.index!.finish()))) : undefined
     indexed?.catch(() => {})
     if (images) {
       const imageCache = new DiskBytesCache(options.cache === false ? undefined : path.resolve(cwd, options.cacheDir ?? '.collage-cache', 'images'))
@@ -431,13 +455,18 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     }
     for (const f of await renderSitemap(site)) await write(f)
     mark('feeds')
-    let searchFiles = [...keptSearch]
     if (indexed) {
-      const index = await indexed
-      for (const f of index.files) if (!keptSearch.has(f.path)) await write(f)
-      for (const e of index.errors) problems.push({ file: '(search index)', line: 1, column: 1, message: e, ruleId: 'search-index', severity: 'warning' })
-      // Its warnings are the index's too: an index with warnings is made again next time.
-      searchFiles = index.errors.length > 0 ? [] : index.files.map((f) => f.path)
+      const results = await indexed
+      for (const [i, shard] of changedShards.entries()) {
+        const index = results[i]!
+        shard.index = undefined
+        for (const f of index.files) if (!shard.kept.has(f.path)) await write(f)
+        for (const e of index.errors) problems.push({ file: '(search index)', line: 1, column: 1, message: e, ruleId: 'search-index', severity: 'warning' })
+        // Its warnings are the index's too: a part with warnings is made again next time.
+        if (index.errors.length === 0) searchMeta[shard.bundle] = { key: shard.key, files: index.files.map((f) => f.path) }
+      }
+      await stopSearchIndexer()
+      indexerOpen = false
     }
     const meta: BuildMeta = {
       fingerprint: fingerprint ?? '',
@@ -445,7 +474,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       files: fileCount + 1,
       problems: problems.filter((p) => p.severity === 'warning'),
       ...(tracker ? { pageKeys } : {}),
-      ...(tracker && wantSearch && searchFiles.length > 0 ? { search: { key: searchKey, files: searchFiles } } : {})
+      ...(tracker && wantSearch ? { searchShards: searchMeta } : {})
     }
     await writes.drain()
     mark('search')
@@ -456,11 +485,11 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     await feeding.catch(() => {})
     await indexing.drain().catch(() => {})
     await session.abort()
-    await search?.close()
+    await closeSearch()
     if (error instanceof OutputError) return finish([...problems, { file: options.outDir ?? 'dist', line: 1, column: 1, message: error.message, ruleId: 'unsafe-output', severity: 'error' }], false)
     throw error
   }
-  return { ...finish(problems, true, pages, fileCount + 1, site), reused, searchKept: wantSearch && search === undefined }
+  return { ...finish(problems, true, pages, fileCount + 1, site), reused, searchKept: wantSearch && changedShards.length === 0, searchIndexed: changedShards.length }
 }
 
 /** Rendered Markdown of the last build in this process, by cache key. */

@@ -27,8 +27,9 @@ function expectSameSite(actual: Map<string, Buffer>, expected: Map<string, Buffe
 describe('incremental builds equal clean builds, byte for byte', () => {
   let dir: string
   let cleanup: () => Promise<void>
-  // Search indexes are built by an external tool whose file names carry hashes; they are compared too.
-  const options = { images: true, search: true }
+  // Search indexes are built by an external tool whose file names carry hashes; they are compared
+  // too. Parts of two documents: five documents make four parts, some empty.
+  const options = { images: true, search: true, searchShardSize: 2 }
 
   beforeAll(async () => {
     ;({ dir, cleanup } = await tempDir())
@@ -70,6 +71,13 @@ describe('incremental builds equal clean builds, byte for byte', () => {
   it('after a paper changes', async () => {
     const result = await check(() => writeFile(path.join(dir, 'content/2021-01/alpha.md'), paperFile({ title: 'Alpha, revised', date: '2021-01-04', tags: ['x', 'z'] })))
     expect(result.searchKept).toBe(false)
+    // The index comes in parts; only the part that holds the paper is made again.
+    expect(result.searchIndexed).toBe(1)
+    // The search page merges the other parts into the first.
+    const parts = (await readdir(path.join(dir, 'dist/pagefind'))).filter((name) => name.startsWith('shard-'))
+    expect(parts.length).toBeGreaterThan(0)
+    const searchPage = await readFile(path.join(dir, 'dist/search/index.html'), 'utf8')
+    expect(searchPage).toContain(`data-merge="${parts.map((part) => `/pagefind/${part}/`).sort().join(' ')}"`)
   })
 
   it('after a month intro changes', async () => {

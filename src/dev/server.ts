@@ -7,7 +7,7 @@ import { contentTypeOf } from '../output/content-type.js'
 import { MemoryWriter } from '../output/writer.js'
 import { readSources } from '../report.js'
 import type { Site } from '../site/graph.js'
-import { openSearchIndex, searchDocuments } from '../site/search-index.js'
+import { openSearchIndex, searchShards, stopSearchIndexer } from '../site/search-index.js'
 import type { Problem } from '../types.js'
 import { addDraftBanner, clientScript, devStyle, eventsPath, injectBeforeBodyEnd, injectInHead, markDraftCards, renderOverlay } from './overlay.js'
 import { watchFolders, type Change, type Watcher } from './watch.js'
@@ -204,10 +204,9 @@ export async function startDevServer(options: DevOptions = {}): Promise<DevServe
   let indexing: Promise<unknown> = Promise.resolve()
   async function serveSearch(res: ServerResponse, key: string, head: boolean): Promise<void> {
     if (state.search?.version !== state.version) {
-      const output = state.output!
       const site = state.site!
       // One index at a time: the indexer is a single helper process.
-      const files = indexing.then(() => indexSite(site, output))
+      const files = indexing.then(() => indexSite(site))
       indexing = files.catch(() => {})
       const search = { version: state.version, files }
       state.search = search
@@ -417,19 +416,25 @@ function plain(res: ServerResponse, status: number, message: string): void {
   send(res, status, 'text/plain; charset=utf-8', message + '\n', false)
 }
 
-/** The search index of a built site, as a build makes it (see {@link searchDocuments}). */
-async function indexSite(site: Site, output: ReadonlyMap<string, Uint8Array>): Promise<Map<string, Uint8Array>> {
-  const index = await openSearchIndex(site.config.languages)
+/** The search index of a built site, in its parts, as a build makes it (see {@link searchShards}). */
+async function indexSite(site: Site): Promise<Map<string, Uint8Array>> {
+  const out = new Map<string, Uint8Array>()
   try {
-    for (const document of searchDocuments(site)) await index.add(document)
-    const { files } = await index.finish()
-    const out = new Map<string, Uint8Array>()
-    for (const f of files) if ('data' in f) out.set(f.path, typeof f.data === 'string' ? Buffer.from(f.data) : f.data)
-    return out
-  } catch (error) {
-    await index.close()
-    throw error
+    for (const shard of searchShards(site)) {
+      const index = await openSearchIndex(shard.language, shard.bundle)
+      try {
+        for (const document of shard.documents) await index.add(document)
+        const { files } = await index.finish()
+        for (const f of files) if ('data' in f) out.set(f.path, typeof f.data === 'string' ? Buffer.from(f.data) : f.data)
+      } catch (error) {
+        await index.close()
+        throw error
+      }
+    }
+  } finally {
+    await stopSearchIndexer()
   }
+  return out
 }
 
 /** Files of `next` that are new, changed, or gone compared with `previous`; every file when there is no previous build. */

@@ -54,6 +54,8 @@ export interface PageData {
   assetVersion: string
   /** Share image of a paper, month or home page, for `og:image` and `twitter:image`. */
   image?: { url: string; alt: string; width: number; height: number }
+  /** Site paths of the search index's parts in the page's language, such as `/pagefind/`: the search page loads the first and merges the others. */
+  searchBundles: string[]
 }
 
 /** A template problem, naming the template and, where known, the line. */
@@ -95,6 +97,8 @@ export interface RendererOptions {
   tracker?: SiteTracker
   /** Everything else pages depend on (settings, the tool's version), for {@link Renderer.keyOf}. */
   version?: string
+  /** Folders of the search index's parts by language, the first being the one whose interface a search page loads. Default: `pagefind/`. */
+  searchBundles?: Readonly<Record<string, readonly string[]>>
 }
 
 const templateOf: Record<Route['kind'], string> = {
@@ -144,7 +148,7 @@ export function createRenderer(templatesDir: string, site: Site, assetVersion: s
     }
   }
   const wrap = <T>(value: T): T => (tracker ? tracker.wrap(value) : value)
-  const global = hashOf(options.version ?? '', assetVersion, String(options.images ?? false), templatesDir)
+  const global = hashOf(options.version ?? '', assetVersion, String(options.images ?? false), templatesDir, JSON.stringify(options.searchBundles ?? {}))
   /** What the pages of one language share. */
   const contexts = new Map(
     site.editions.map((edition) => [
@@ -178,7 +182,7 @@ export function createRenderer(templatesDir: string, site: Site, assetVersion: s
       current: a.language === context.edition.language
     }))
     const siteTitle = site.config.title
-    const data: PageData = { site: edition, config: site.config, h, t, lang: context.edition.language, languages, route, title: siteTitle, description: site.config.description, assetVersion }
+    const data: PageData = { site: edition, config: site.config, h, t, lang: context.edition.language, languages, route, title: siteTitle, description: site.config.description, assetVersion, searchBundles: (options.searchBundles?.[context.edition.language] ?? ['pagefind/']).map((bundle) => `/${bundle}`) }
     if (route.kind === 'month' || route.kind === 'slides') {
       const month = wrap(months.get(route.key ?? '')!)
       data.month = month

@@ -1,7 +1,7 @@
 import * as pagefind from 'pagefind'
 import type { OutputFile } from '../output/writer.js'
 import { dropTexAnnotations } from './feed-html.js'
-import type { Site, SiteMonth, SitePaper } from './graph.js'
+import type { Edition, Site, SiteMonth, SitePaper } from './graph.js'
 
 /** A rendered page to index. */
 export interface IndexPage {
@@ -21,22 +21,19 @@ export interface SearchIndexer {
 }
 
 /**
- * Start a Pagefind index. TeX sources of formulas are left out of the index, so a search shows
- * symbols, not `\beta`.
+ * Start a Pagefind index of pages in one language (see {@link searchShards}). TeX sources of
+ * formulas are left out of the index, so a search shows symbols, not `\beta`.
  *
- * A site of one language is indexed in that language. On a site of several, Pagefind reads each
- * page's `<html lang>` and keeps one index per language in the same bundle; the search interface
- * loads the index of its own page's language, so `/ru/search/` finds the Russian pages.
+ * Indexes share one helper process: call {@link stopSearchIndexer} once every index is finished.
  *
- * @param languages the site's languages (or its one language)
+ * @param language the language of its pages
+ * @param bundle folder of the index's files in the site, such as `pagefind/`
  */
-export async function openSearchIndex(languages: string | readonly string[]): Promise<SearchIndexer> {
-  const list = typeof languages === 'string' ? [languages] : languages
-  const { index, errors } = await pagefind.createIndex(list.length === 1 ? { forceLanguage: list[0]! } : {})
+export async function openSearchIndex(language: string, bundle = 'pagefind/'): Promise<SearchIndexer> {
+  const { index, errors } = await pagefind.createIndex({ forceLanguage: language })
   const problems: string[] = [...errors]
   const close = async (): Promise<void> => {
     if (index) await index.deleteIndex()
-    await pagefind.close()
   }
   return {
     async add(page) {
@@ -49,13 +46,85 @@ export async function openSearchIndex(languages: string | readonly string[]): Pr
       try {
         const { files, errors: writeErrors } = await index.getFiles()
         problems.push(...writeErrors)
-        return { files: files.map((f) => ({ path: `pagefind/${f.path}`, data: f.content })), errors: problems }
+        return { files: files.map((f) => ({ path: `${bundle}${f.path}`, data: f.content })), errors: problems }
       } finally {
         await close()
       }
     },
     close
   }
+}
+
+/** Stop the indexer's helper process. */
+export async function stopSearchIndexer(): Promise<void> {
+  await pagefind.close()
+}
+
+/**
+ * Documents a part of the search index aims to hold. Indexing takes about a millisecond per
+ * document, and every part changed by an edit is indexed again whole; a search in the browser
+ * fetches a little of every part.
+ */
+export const searchShardSize = 400
+
+/** One part of the search index: a Pagefind bundle of its own, merged with the others in the browser. */
+export interface SearchShard {
+  /** Folder of its files in the site (see {@link searchShards}). */
+  bundle: string
+  /** The language of its documents. */
+  language: string
+  documents: IndexPage[]
+}
+
+/**
+ * How many parts an index of `documents` documents is split into: a power of two, so it changes
+ * seldom as a site grows; one up to `size` documents.
+ */
+export function searchShardCount(documents: number, size = searchShardSize): number {
+  let count = 1
+  while (count * size < documents) count *= 2
+  return count
+}
+
+/**
+ * The search index of a site in parts (see {@link editionDocuments}), so that an edit makes one
+ * part again and leaves the others as they were.
+ *
+ * Each language has parts of its own, and the search page of a language loads those, so
+ * `/ru/search/` finds the Russian pages. A document's part follows from its URL alone. Empty parts
+ * are left out. The first part of the site's language has the folder `pagefind/`, of another
+ * language `pagefind/<language>/`; the others are `shard-N/` below it.
+ *
+ * @param site the site graph
+ * @param size documents a part aims to hold
+ */
+export function searchShards(site: Site, size = searchShardSize): SearchShard[] {
+  return site.editions.flatMap((edition, e) => {
+    const documents = editionDocuments(edition)
+    const root = e === 0 ? 'pagefind/' : `pagefind/${edition.language}/`
+    const parts: IndexPage[][] = Array.from({ length: searchShardCount(documents.length, size) }, () => [])
+    for (const document of documents) parts[hashUrl(document.url) % parts.length]!.push(document)
+    const filled = parts.map((docs, i) => ({ i, docs })).filter(({ docs }) => docs.length > 0)
+    if (filled.length === 0) return [{ bundle: root, language: edition.language, documents: [] }]
+    return filled.map(({ i, docs }, n): SearchShard => ({ bundle: n === 0 ? root : `${root}shard-${i}/`, language: edition.language, documents: docs }))
+  })
+}
+
+/** Folders of the search index's parts by language, the first of each being the one a search page loads. */
+export function searchBundles(shards: readonly SearchShard[]): Record<string, string[]> {
+  const out: Record<string, string[]> = {}
+  for (const shard of shards) (out[shard.language] ??= []).push(shard.bundle)
+  return out
+}
+
+/** FNV-1a over the URL's UTF-16 code units: stable across runs and platforms. */
+function hashUrl(url: string): number {
+  let hash = 0x811c9dc5
+  for (let i = 0; i < url.length; i++) {
+    hash ^= url.charCodeAt(i)
+    hash = Math.imul(hash, 0x01000193) >>> 0
+  }
+  return hash
 }
 
 /**
@@ -97,16 +166,13 @@ function escapeText(value: string): string {
 }
 
 /**
- * What the search index holds of a site: each month page as its {@link monthSearchDocument}, each
- * paper page as its {@link paperSearchDocument}, in every language, and nothing of the other
- * pages. Made from the site graph alone, so a page kept from the previous build is indexed without
- * reading it.
+ * What the search index holds of one language of a site: each month page as its
+ * {@link monthSearchDocument}, each paper page as its {@link paperSearchDocument}, and nothing of
+ * the other pages. Made from the site graph alone, so a page kept from the previous build is
+ * indexed without reading it.
  *
- * @param site the site graph
+ * @param e the site in one language
  */
-export function searchDocuments(site: Site): IndexPage[] {
-  return site.editions.flatMap((e) => [
-    ...e.months.map((m) => ({ url: m.route, html: monthSearchDocument(m, e.language) })),
-    ...e.papers.map((sp) => ({ url: sp.route, html: paperSearchDocument(sp, e.language) }))
-  ])
+function editionDocuments(e: Edition): IndexPage[] {
+  return [...e.months.map((m) => ({ url: m.route, html: monthSearchDocument(m, e.language) })), ...e.papers.map((sp) => ({ url: sp.route, html: paperSearchDocument(sp, e.language) }))]
 }

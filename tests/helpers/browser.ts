@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions } from 'playwright-core'
-import { build } from '../../src/build.js'
+import { build, type BuildOptions } from '../../src/build.js'
 import { root, tempDir } from './site.js'
 
 /** The system Chromium; tests never download a browser. */
@@ -185,11 +185,11 @@ export interface ServedSite {
  *
  * @param prefix path the site lives under, such as `/digest/`; default `/`
  */
-export async function serveBundledSite(prefix = '/'): Promise<ServedSite> {
+export async function serveBundledSite(prefix = '/', options: Partial<BuildOptions> = {}): Promise<ServedSite> {
   const server = await startServer(prefix)
   const temp = await tempDir('collage-browser-')
   try {
-    const result = await build({ contentDir: path.join(root, 'content'), outDir: temp.dir, cwd: root, baseUrl: server.baseUrl })
+    const result = await build({ ...options, contentDir: path.join(root, 'content'), outDir: temp.dir, cwd: root, baseUrl: server.baseUrl })
     const errors = result.problems.filter((p) => p.severity === 'error')
     if (!result.ok) throw new Error(`The bundled site did not build:\n${errors.map((p) => `${p.file}:${p.line}:${p.column} ${p.message}`).join('\n')}`)
   } catch (error) {
@@ -255,10 +255,10 @@ export interface BrowserAndSite {
  *
  * @param prefix path the site lives under, such as `/digest/`
  */
-export function useBrowserAndSite(prefix = '/'): BrowserAndSite {
+export function useBrowserAndSite(prefix = '/', options: Partial<BuildOptions> = {}): BrowserAndSite {
   const state = {} as { browser: Browser; site: ServedSite }
   beforeAll(async () => {
-    ;[state.browser, state.site] = await Promise.all([launchBrowser(), serveBundledSite(prefix)])
+    ;[state.browser, state.site] = await Promise.all([launchBrowser(), serveBundledSite(prefix, options)])
   })
   afterAll(async () => {
     await state.browser?.close()
