@@ -3,8 +3,8 @@ import { createRequire } from 'node:module'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { imageSize } from 'image-size'
-import { forgetParses, loadContent, type Parsed } from './content/load.js'
-import { codeVersion, DiskBytesCache, DiskCache, fingerprintFolder, hashOf, toolVersions, versionOf } from './cache.js'
+import { forgetParses, loadContent, storeParse, type StoredParse } from './content/load.js'
+import { codeVersion, DiskBytesCache, DiskCache, DiskValueCache, fingerprintFolder, hashOf, toolVersions, versionOf } from './cache.js'
 import { createMarkdown } from './markdown/processor.js'
 import { renderAll } from './markdown/render-pool.js'
 import { runRenderJob, type RenderedFile, type RenderJob } from './markdown/render-job.js'
@@ -82,6 +82,8 @@ export interface BuildResult {
   searchKept?: boolean
   /** Parts of the search index made again (the others were kept, as nothing they hold changed). */
   searchIndexed?: number
+  /** Markdown files rendered (the others came from the cache). */
+  rendered?: number
 }
 
 /** What a disk build keeps in its output's manifest, to skip the next build when nothing changed. */
@@ -189,13 +191,13 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   // one file of the cache, and most files did not change since. (A longer-lived process, such as
   // the dev server, remembers its own.)
   const keepParses = options.cache !== false && !options.writer
-  const parseCache = new DiskCache<Array<[string, Parsed]>>(keepParses ? path.resolve(cwd, options.cacheDir ?? '.collage-cache', 'parse') : undefined, options.dryRun === true)
-  const parseKey = hashOf(toolVersions, await codeVersion(), contentDir)
+  const parseCache = new DiskValueCache<Array<[string, StoredParse]>>(keepParses ? path.resolve(cwd, options.cacheDir ?? '.collage-cache', 'parse') : undefined, options.dryRun === true)
+  const parseKey = hashOf(toolVersions, await codeVersion(), process.version, contentDir)
   const parses = new Map(keepParses ? ((await parseCache.get(parseKey)) ?? []) : [])
   const loaded = await loadContent(contentDir, { ...loadOptions, parses, remember: options.cache !== false, files: contentFiles })
   contentFiles.clear()
-  if (keepParses && (loaded.parses.size !== parses.size || [...loaded.parses].some(([key, value]) => parses.get(key) !== value))) {
-    await parseCache.set(parseKey, [...loaded.parses])
+  if (keepParses && (loaded.restored !== loaded.parses.size || loaded.parses.size !== parses.size)) {
+    await parseCache.set(parseKey, [...loaded.parses].map(([key, parse]) => [key, storeParse(parse)]))
   }
   const problems = [...loaded.problems, ...missingCatalogues(loaded.config, path.relative(cwd, path.join(contentDir, 'site.yaml')))]
   const { config } = loaded
@@ -203,7 +205,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const markdown = createMarkdown(markdownOptions)
   // Rendered Markdown is cached by the file's bytes and everything else that shapes it; what the
   // cache does not hold is rendered in one go, on every core when there is enough of it.
-  const renderCache = new RenderedCache(options.cache === false ? undefined : path.resolve(cwd, options.cacheDir ?? '.collage-cache', 'render'), options.dryRun === true)
+  const renderCache = new RenderedCache(options.cache === false ? undefined : path.resolve(cwd, options.cacheDir ?? '.collage-cache', 'render'), options.dryRun === true, contentDir)
+  await renderCache.open()
   // Collage's own code is part of the key: a changed plugin or text conversion renders differently.
   const renderSalt = hashOf(toolVersions, await codeVersion(), JSON.stringify(config.macros), config.basePath)
   const allPapers = [...loaded.papers, ...loaded.translations.papers]
@@ -218,6 +221,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   // file is rendered again in this thread.
   const lookup = (job: RenderJob): Promise<RenderedFile | undefined> => {
     const hit = recent.get(job.key)
+    if (hit) renderCache.touch(job.key, hit)
     return hit ? Promise.resolve(hit) : cached(() => renderCache.get(job.key, () => runRenderJob(markdown, job)))
   }
   const paperJobs = allPapers.map((source): RenderJob => {
@@ -238,6 +242,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     rendered.set(key, value)
     await renderCache.set(key, value)
   }
+  await renderCache.close()
   if (options.cache !== false) lastRendered = rendered
   const linkSources: LinkSource[] = []
   const realContent = await realpath(contentDir)
@@ -489,7 +494,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     if (error instanceof OutputError) return finish([...problems, { file: options.outDir ?? 'dist', line: 1, column: 1, message: error.message, ruleId: 'unsafe-output', severity: 'error' }], false)
     throw error
   }
-  return { ...finish(problems, true, pages, fileCount + 1, site), reused, searchKept: wantSearch && changedShards.length === 0, searchIndexed: changedShards.length }
+  return { ...finish(problems, true, pages, fileCount + 1, site), reused, rendered: jobs.length, searchKept: wantSearch && changedShards.length === 0, searchIndexed: changedShards.length }
 }
 
 /** Rendered Markdown of the last build in this process, by cache key. */

@@ -100,6 +100,13 @@ describe('incremental builds equal clean builds, byte for byte', () => {
     await check(() => writeFile(path.join(dir, 'public/extra.txt'), 'hello\n'))
   })
 
+  it('after a paper changes, with only the index of the rendered-Markdown cache left', async () => {
+    // The first entry of every file the last build used is also in one index file.
+    await rm(path.join(dir, '.collage-cache/render/meta'), { recursive: true })
+    const result = await check(() => writeFile(path.join(dir, 'content/2021-01/beta.md'), paperFile({ title: 'Beta, revised', date: '2021-01-11', tags: ['x', 'y'] })))
+    expect(result.rendered).toBe(1)
+  })
+
   it('after a paper is deleted', async () => {
     await check(() => rm(path.join(dir, 'content/2021-02/gamma.md')))
   })

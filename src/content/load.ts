@@ -2,6 +2,7 @@ import type { Dirent } from 'node:fs'
 import { lstat, readdir, readFile, realpath } from 'node:fs/promises'
 import path from 'node:path'
 import type { Config } from '../config.js'
+import { hashOf } from '../cache.js'
 import { limitConcurrency } from '../throttle.js'
 import { loadConfig } from '../config.js'
 import type { MonthSource, PaperSource, Problem } from '../types.js'
@@ -31,8 +32,10 @@ export interface LoadedContent {
   /** Translations of months and papers (`index.ru.md`, `<slug>.ru.md`), merged with their originals, each with its `lang`. */
   translations: { months: MonthSource[]; papers: PaperSource[] }
   problems: Problem[]
-  /** The parse of every file, to give the next load (plain data). */
+  /** The parse of every file, to give the next load (see {@link storeParse}). */
   parses: Map<string, Parsed>
+  /** Parses taken from {@link LoadOptions.parses}: when all are, those need not be stored again. */
+  restored: number
 }
 
 /** Options for {@link loadContent}. */
@@ -44,10 +47,11 @@ export interface LoadOptions {
   /** Keep papers marked `draft: true`. Default: false. */
   drafts?: boolean
   /**
-   * Parses of an earlier load (see {@link LoadedContent.parses}), such as a cache on disk: a file
-   * whose text is the same is not parsed again. The last load of this process is always used.
+   * Parses of an earlier load (see {@link LoadedContent.parses} and {@link storeParse}), such as
+   * a cache on disk: a file whose text is the same is not parsed again. The last load of this
+   * process is always used.
    */
-  parses?: ReadonlyMap<string, Parsed>
+  parses?: ReadonlyMap<string, StoredParse>
   /** Use and update the parses of the last load of this process. Default: true. */
   remember?: boolean
   /** Bytes of files already read (such as to fingerprint the folder), by absolute path. */
@@ -113,11 +117,16 @@ export async function loadContent(contentDir: string, options: LoadOptions = {})
   // this process (the dev server's previous build) is not parsed again.
   const parsed = new Map<string, Parsed>()
   const remember = options.remember ?? true
+  let restored = 0
   const parseOnce = <T>(kind: string, fileAbs: string, shown: string, text: string, parse: (into: Problem[]) => T): T => {
     const key = `${kind}\0${fileAbs}\0${shown}`
     let entry = remember ? lastParsed.get(key) : undefined
-    if (entry?.text !== text) entry = options.parses?.get(key)
     if (entry?.text !== text) {
+      const kept = options.parses?.get(key)
+      entry = kept && restoreParse(kept, text)
+      if (entry) restored++
+    }
+    if (!entry) {
       const into: Problem[] = []
       entry = { text, value: parse(into), problems: into }
     }
@@ -212,7 +221,7 @@ export async function loadContent(contentDir: string, options: LoadOptions = {})
     months.push(monthSource ?? { key: month, intro: '', outro: '', outroLine: 1, raw: '' })
   }
   if (remember) lastParsed = parsed
-  return { config, months, papers, translations, problems, parses: parsed }
+  return { config, months, papers, translations, problems, parses: parsed, restored }
 }
 
 /** A file's parse: its text, what came of it, and the problems found. */
@@ -220,6 +229,61 @@ export interface Parsed {
   text: string
   value: unknown
   problems: Problem[]
+}
+
+/**
+ * A parse as a cache keeps it: a hash of the text in place of the text, and the value's fields
+ * that are parts of the text (the body, the whole file) as their places in it. A fifth of the
+ * size of the parse, so a cache of thousands of files is quick to read.
+ */
+export interface StoredParse {
+  hash: string
+  /** The value, with the fields in `slices` empty. */
+  value: unknown
+  /** Field of the value: newlines it starts with, then where in the text the rest starts and ends. */
+  slices: Array<[string, number, number, number]>
+  problems: Problem[]
+}
+
+const storedParses = new WeakMap<Parsed, StoredParse>()
+
+/** A parse as a cache keeps it (see {@link StoredParse}). */
+export function storeParse(parse: Parsed): StoredParse {
+  let stored = storedParses.get(parse)
+  if (stored) return stored
+  let value = parse.value
+  const slices: StoredParse['slices'] = []
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    const rest: Record<string, unknown> = { ...(value as Record<string, unknown>) }
+    for (const [field, part] of Object.entries(rest)) {
+      if (typeof part !== 'string' || part.length < 64) continue
+      // A body is padded with a newline per line of front matter, to keep its line numbers.
+      const padding = part.length - part.replace(/^\n+/, '').length
+      const at = parse.text.indexOf(part.slice(padding))
+      if (at < 0) continue
+      slices.push([field, padding, at, at + part.length - padding])
+      // The field stays, empty, so that it keeps its place among the others.
+      rest[field] = ''
+    }
+    value = rest
+  }
+  stored = { hash: hashOf(parse.text), value, slices, problems: parse.problems }
+  storedParses.set(parse, stored)
+  return stored
+}
+
+/** The parse a cache kept, when it was made from this text. */
+function restoreParse(stored: StoredParse, text: string): Parsed | undefined {
+  if (stored.hash !== hashOf(text)) return undefined
+  let value = stored.value
+  if (stored.slices.length > 0) {
+    const full: Record<string, unknown> = { ...(value as Record<string, unknown>) }
+    for (const [field, padding, start, end] of stored.slices) full[field] = '\n'.repeat(padding) + text.slice(start, end)
+    value = full
+  }
+  const parse: Parsed = { text, value, problems: stored.problems }
+  storedParses.set(parse, stored)
+  return parse
 }
 
 /** The parses of the last load in this process, by kind, file and shown path. */

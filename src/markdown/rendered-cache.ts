@@ -1,4 +1,4 @@
-import { DiskCache } from '../cache.js'
+import { DiskCache, DiskValueCache, hashOf } from '../cache.js'
 import type { Rendered } from './processor.js'
 import type { RenderedFile } from './render-job.js'
 
@@ -17,14 +17,43 @@ type RenderedHtml = Pick<Rendered, 'html' | 'displayMath'>
 export class RenderedCache {
   private readonly meta: DiskCache<Record<string, RenderedMeta>>
   private readonly html: DiskCache<Record<string, RenderedHtml>>
+  /** The first entries of every file of the last build, in one file: read at once, not file by file. */
+  private readonly indexes: DiskValueCache<Array<[string, Record<string, RenderedMeta>]>>
+  private index: Map<string, Record<string, RenderedMeta>> | undefined
+  /** First entries this build used, for the next index. */
+  private readonly used = new Map<string, Record<string, RenderedMeta>>()
+  private readonly indexKey: string
+  /** First entries of the files this cache made or gave, for {@link touch}. */
+  private readonly metas = new WeakMap<RenderedFile, Record<string, RenderedMeta>>()
 
   /**
    * @param dir folder of the cache; undefined disables it
    * @param readOnly read entries but never write
+   * @param site what the build renders (such as its content folder), to name its index
    */
-  constructor(dir: string | undefined, readOnly: boolean) {
+  constructor(dir: string | undefined, readOnly: boolean, site = '') {
     this.meta = new DiskCache(dir && `${dir}/meta`, readOnly)
     this.html = new DiskCache(dir && `${dir}/html`, readOnly)
+    this.indexes = new DiskValueCache(dir && `${dir}/index`, readOnly)
+    this.indexKey = hashOf(site, process.version)
+  }
+
+  /** Read the index of the last build: call once before {@link get}. */
+  async open(): Promise<void> {
+    this.index = new Map((await this.indexes.get(this.indexKey)) ?? [])
+  }
+
+  /** Note that this build uses a file this cache gave or kept earlier, found elsewhere (in memory). */
+  touch(key: string, file: RenderedFile): void {
+    const meta = this.metas.get(file)
+    if (meta) this.used.set(key, meta)
+  }
+
+  /** Write the index of this build, when it differs from the last one's. */
+  async close(): Promise<void> {
+    const index = this.index ?? new Map()
+    if (index.size === this.used.size && [...this.used.keys()].every((key) => index.has(key))) return
+    await this.indexes.set(this.indexKey, [...this.used])
   }
 
   /**
@@ -35,8 +64,9 @@ export class RenderedCache {
    * @param again renders the file, synchronously
    */
   async get(key: string, again: () => RenderedFile): Promise<RenderedFile | undefined> {
-    const meta = await this.meta.get(key)
+    const meta = this.index?.get(key) ?? (await this.meta.get(key))
     if (!meta) return undefined
+    this.used.set(key, meta)
     let html: Record<string, RenderedHtml> | undefined
     const htmlOf = (part: string): RenderedHtml => {
       html ??= this.html.getSync(key) ?? again()
@@ -51,6 +81,7 @@ export class RenderedCache {
         displayMath: { get: () => htmlOf(part).displayMath, enumerable: true }
       })
     }
+    this.metas.set(file, meta)
     return file
   }
 
@@ -64,5 +95,7 @@ export class RenderedCache {
     // The HTML first: a reader that finds the first entry finds the second.
     await this.html.set(key, html)
     await this.meta.set(key, meta)
+    this.used.set(key, meta)
+    this.metas.set(file, meta)
   }
 }
