@@ -21,7 +21,7 @@ import { renderShareImages, shareImageConflicts } from './render/share-image.js'
 import { feedJobs, feedPaths } from './site/feeds.js'
 import { buildSite, type Route, type Site } from './site/graph.js'
 import { openSearchIndex, searchBundles, searchShards, stopSearchIndexer, type SearchIndexer } from './site/search-index.js'
-import { renderSitemap } from './site/sitemap.js'
+import { renderSitemap, sitemapEntries, sitemapFiles } from './site/sitemap.js'
 import type { Figure, Month, MonthSource, Paper, PaperSource, Problem } from './types.js'
 
 /** Options of {@link build}. */
@@ -458,7 +458,12 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
         for (const f of files) if (!kept.has(f.path)) await write(f)
       }
     }
-    for (const f of await renderSitemap(site)) await write(f)
+    // The sitemap, too, is made again only when what it lists changed.
+    const sitemap = sitemapEntries(site)
+    const sitemapKey = hashOf(version, JSON.stringify(sitemap))
+    const keptSitemap = unchanged('sitemap', () => sitemapKey) ? await keepAll(sitemapFiles) : new Set<string>()
+    if (keptSitemap.size < sitemapFiles.length) for (const f of await renderSitemap(site, sitemap)) if (!keptSitemap.has(f.path)) await write(f)
+    if (tracker) remember('sitemap', sitemapKey, [])
     mark('feeds')
     if (indexed) {
       const results = await indexed

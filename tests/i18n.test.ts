@@ -367,19 +367,20 @@ describe('search in every language', () => {
     const result = await buildToMemory({ contentDir: path.join(root, 'content'), cwd: root, images: false, cache: false })
     expect(result.ok).toBe(true)
     const files = [...result.output.keys()].filter((f) => f.startsWith('pagefind/'))
-    const entry = JSON.parse(text(result.output.get('pagefind/pagefind-entry.json'))) as { languages: Record<string, { hash: string; page_count: number }> }
-    expect(Object.keys(entry.languages).sort()).toEqual(['en', 'ru'])
-    // One month and four papers in each language.
-    expect(entry.languages.en!.page_count).toBe(5)
-    expect(entry.languages.ru!.page_count).toBe(5)
-    for (const lang of ['en', 'ru']) {
-      expect(files.some((f) => f.startsWith(`pagefind/pagefind.${lang}_`) && f.endsWith('.pf_meta')), lang).toBe(true)
-      expect(files.some((f) => f.startsWith(`pagefind/index/${lang}_`)), lang).toBe(true)
+    // A bundle per language, each indexed in its language: English at the root, Russian below it.
+    for (const [lang, bundle] of [['en', 'pagefind/'], ['ru', 'pagefind/ru/']] as const) {
+      const entry = JSON.parse(text(result.output.get(`${bundle}pagefind-entry.json`))) as { languages: Record<string, { hash: string; page_count: number }> }
+      expect(Object.keys(entry.languages)).toEqual([lang])
+      // One month and four papers.
+      expect(entry.languages[lang]!.page_count).toBe(5)
+      expect(files.some((f) => f.startsWith(`${bundle}pagefind.${lang}_`) && f.endsWith('.pf_meta')), lang).toBe(true)
+      expect(files.some((f) => f.startsWith(`${bundle}index/${lang}_`)), lang).toBe(true)
     }
-    // The Russian search page loads the shared bundle; Pagefind picks the index by <html lang>.
+    // Each search page loads its language's bundle.
     const search = page(text(result.output.get('ru/search/index.html')))
     expect(search.one('html')!.properties.lang).toBe('ru')
-    expect(search.one('#search')!.properties.dataBundle).toBe('/pagefind/')
+    expect(search.one('#search')!.properties.dataBundle).toBe('/pagefind/ru/')
+    expect(page(text(result.output.get('search/index.html'))).one('#search')!.properties.dataBundle).toBe('/pagefind/')
   }, 120_000)
 })
 

@@ -1,5 +1,5 @@
 import type { Dirent } from 'node:fs'
-import { lstat, readdir, readFile, realpath } from 'node:fs/promises'
+import { readdir, readFile, realpath } from 'node:fs/promises'
 import path from 'node:path'
 import type { Config } from '../config.js'
 import { hashOf } from '../cache.js'
@@ -105,7 +105,7 @@ export async function loadContent(contentDir: string, options: LoadOptions = {})
       const fileAbs = path.join(root, name, f.name)
       const result = reading(async () => {
         const fileProblems: Problem[] = []
-        const text = await readContentFile(fileAbs, realRoot, display(fileAbs), fileProblems, options.files?.get(fileAbs))
+        const text = await readContentFile(fileAbs, realRoot, display(fileAbs), fileProblems, f.isSymbolicLink(), options.files?.get(fileAbs))
         return text === undefined ? { problems: fileProblems } : { text, problems: fileProblems }
       })
       // A file that is never looked at (a translation into an unknown language) must not fail the process.
@@ -289,9 +289,9 @@ function restoreParse(stored: StoredParse, text: string): Parsed | undefined {
 /** The parses of the last load in this process, by kind, file and shown path. */
 let lastParsed = new Map<string, Parsed>()
 
-async function readContentFile(abs: string, realRoot: string, shown: string, problems: Problem[], known?: Uint8Array): Promise<string | undefined> {
-  const stat = await lstat(abs)
-  if (stat.isSymbolicLink()) {
+async function readContentFile(abs: string, realRoot: string, shown: string, problems: Problem[], symbolicLink: boolean, known?: Uint8Array): Promise<string | undefined> {
+  // The folder listing tells a link from a file: no stat per file.
+  if (symbolicLink) {
     let target: string
     try {
       target = await realpath(abs)

@@ -2,8 +2,11 @@ import { DiskCache, DiskValueCache, hashOf } from '../cache.js'
 import type { Rendered } from './processor.js'
 import type { RenderedFile } from './render-job.js'
 
-/** What a part of a file renders to, but its HTML. */
-type RenderedMeta = Omit<Rendered, 'html' | 'displayMath'>
+/** What a part of a file renders to, but its HTML; or all of it, for a small part such as a title. */
+type RenderedMeta = Omit<Rendered, 'html' | 'displayMath'> | Rendered
+
+/** A part whose HTML is at most this long is kept whole in the first entry: lists of titles need no second. */
+const smallPart = 1024
 
 /** The HTML of a part. */
 type RenderedHtml = Pick<Rendered, 'html' | 'displayMath'>
@@ -12,7 +15,8 @@ type RenderedHtml = Pick<Rendered, 'html' | 'displayMath'>
  * Rendered Markdown on disk, in two entries per file: what every build needs (plain text, word
  * count, links, problems) and the HTML, which only pages rendered again need. A hit reads the first
  * entry; the HTML is read when a part's `html` or `displayMath` is first used. So a rebuild after a
- * small change reads a small part of the cache, and does not hold every file's HTML.
+ * small change reads a small part of the cache, and does not hold every file's HTML. A small part,
+ * such as a title, is kept whole in the first entry, so a list of titles reads no second entries.
  */
 export class RenderedCache {
   private readonly meta: DiskCache<Record<string, RenderedMeta>>
@@ -76,6 +80,10 @@ export class RenderedCache {
     }
     const file: RenderedFile = {}
     for (const [part, rest] of Object.entries(meta)) {
+      if ('html' in rest) {
+        file[part] = rest
+        continue
+      }
       file[part] = Object.defineProperties({ ...rest } as Rendered, {
         html: { get: () => htmlOf(part).html, enumerable: true },
         displayMath: { get: () => htmlOf(part).displayMath, enumerable: true }
@@ -88,7 +96,12 @@ export class RenderedCache {
   async set(key: string, file: RenderedFile): Promise<void> {
     const meta: Record<string, RenderedMeta> = {}
     const html: Record<string, RenderedHtml> = {}
-    for (const [part, { html: partHtml, displayMath, ...rest }] of Object.entries(file)) {
+    for (const [part, whole] of Object.entries(file)) {
+      const { html: partHtml, displayMath, ...rest } = whole
+      if (partHtml.length <= smallPart && displayMath.length === 0) {
+        meta[part] = whole
+        continue
+      }
       meta[part] = rest
       html[part] = { html: partHtml, displayMath }
     }

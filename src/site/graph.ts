@@ -237,12 +237,22 @@ function buildEdition(config: Config, language: string, months: readonly Month[]
  * @param name the author's name as written
  */
 export function authorSlug(name: string): string {
-  const slug = slugify(name, { decamelize: false })
-  if (slug !== '') return slug.slice(0, 80)
-  let hash = 0
-  for (const ch of name) hash = (Math.imul(hash, 31) + ch.codePointAt(0)!) >>> 0
-  return `author-${hash.toString(36)}`
+  let slug = authorSlugs.get(name)
+  if (slug === undefined) {
+    slug = slugify(name, { decamelize: false }).slice(0, 80)
+    if (slug === '') {
+      let hash = 0
+      for (const ch of name) hash = (Math.imul(hash, 31) + ch.codePointAt(0)!) >>> 0
+      slug = `author-${hash.toString(36)}`
+    }
+    // Names recur across papers and builds; transliterating is the slow part of the site graph.
+    if (authorSlugs.size >= 100_000) authorSlugs.clear()
+    authorSlugs.set(name, slug)
+  }
+  return slug
 }
+
+const authorSlugs = new Map<string, string>()
 
 function link<T extends { previous?: T; next?: T }>(items: T[]): void {
   for (let i = 0; i < items.length; i++) {

@@ -1,16 +1,19 @@
-import { SitemapStream, streamToPromise } from 'sitemap'
+import { SitemapStream, streamToPromise, type SitemapItemLoose } from 'sitemap'
 import type { OutputFile } from '../output/writer.js'
 import { alternatesOf, type Site } from './graph.js'
 
+/** The files {@link renderSitemap} makes. */
+export const sitemapFiles = ['sitemap.xml', 'robots.txt'] as const
+
 /**
- * `sitemap.xml` with every page of the site in every language (the 404 pages aside) and
- * `robots.txt` pointing at it. On a site of several languages each page lists its translations as
- * `xhtml:link` alternates, the default language also as `x-default`.
+ * What `sitemap.xml` lists: every page of the site in every language (the 404 pages aside), with
+ * its last change where known. On a site of several languages each page lists its translations as
+ * alternates, the default language also as `x-default`. Plain data: equal entries make an equal
+ * sitemap.
  *
  * @param site the site graph
  */
-export async function renderSitemap(site: Site): Promise<OutputFile[]> {
-  const stream = new SitemapStream()
+export function sitemapEntries(site: Site): SitemapItemLoose[] {
   const abs = (p: string): string => new URL(p.slice(1), site.config.baseUrl).href
   const lastmod = new Map<string, string>()
   for (const edition of site.editions) {
@@ -20,6 +23,7 @@ export async function renderSitemap(site: Site): Promise<OutputFile[]> {
       if (last) lastmod.set(m.route, last.paper.date)
     }
   }
+  const entries: SitemapItemLoose[] = []
   for (const route of site.routes) {
     if (route.kind === 'not-found') continue
     const mod = lastmod.get(route.path)
@@ -30,8 +34,20 @@ export async function renderSitemap(site: Site): Promise<OutputFile[]> {
             return [...alternates.map((a) => ({ lang: a.language, hreflang: a.language, url: abs(a.path) })), { lang: 'x-default', hreflang: 'x-default', url: abs(alternates[0]!.path) }]
           })()
         : undefined
-    stream.write({ url: abs(route.path), ...(mod ? { lastmod: mod } : {}), ...(links ? { links } : {}) })
+    entries.push({ url: abs(route.path), ...(mod ? { lastmod: mod } : {}), ...(links ? { links } : {}) })
   }
+  return entries
+}
+
+/**
+ * `sitemap.xml` with the {@link sitemapEntries} and `robots.txt` pointing at it.
+ *
+ * @param site the site graph
+ * @param entries its sitemap entries, when already made
+ */
+export async function renderSitemap(site: Site, entries = sitemapEntries(site)): Promise<OutputFile[]> {
+  const stream = new SitemapStream()
+  for (const entry of entries) stream.write(entry)
   stream.end()
   const xml = (await streamToPromise(stream)).toString('utf8')
   const robots = `User-agent: *\nAllow: /\n\nSitemap: ${new URL('sitemap.xml', site.config.baseUrl).href}\n`
