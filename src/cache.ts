@@ -44,9 +44,13 @@ export const toolVersions: string = [
 /** A hash of strings and bytes, as a file-name-safe string. */
 export function hashOf(...parts: Array<string | Uint8Array>): string {
   const hash = createHash('sha256')
-  for (const p of parts) {
-    hash.update(p)
-    hash.update('\0')
+  // Strings are joined first: one update is cheaper than thousands (a page's key names every part it read).
+  if (parts.every((p) => typeof p === 'string')) hash.update(parts.join('\0') + '\0')
+  else {
+    for (const p of parts) {
+      hash.update(p)
+      hash.update('\0')
+    }
   }
   return hash.digest('base64url')
 }
