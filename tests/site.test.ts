@@ -2,6 +2,8 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { resolveConfig } from '../src/config.js'
 import { relatedPapers } from '../src/render/render.js'
+import { SiteTracker } from '../src/render/tracking.js'
+import { feedJobs, newest } from '../src/site/feeds.js'
 import { buildSite } from '../src/site/graph.js'
 import type { Month, Paper } from '../src/types.js'
 
@@ -119,6 +121,70 @@ describe('the site graph does not depend on the order files were read in', () =>
         expect(shape(ms, ps)).toEqual(expected)
       }),
       { numRuns: 100 }
+    )
+  })
+})
+
+describe('feeds read only the entries they show', () => {
+  it('the newest of an oldest-first list are those a full sort gives, ties in list order', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 28 }), { maxLength: 80 }), fc.integer({ min: 1, max: 30 }), (days, count) => {
+        const list = [...days].sort((a, b) => a - b).map((day, i) => ({ i, date: `2021-01-${String(day).padStart(2, '0')}` }))
+        const sorted = [...list].sort((a, b) => (a.date < b.date ? 1 : a.date > b.date ? -1 : 0)).slice(0, count)
+        expect(newest(list, count, (e) => e.date)).toEqual(sorted)
+      })
+    )
+  })
+
+  it('so an edit of an older card leaves the site feed and its tag feed as they were', () => {
+    // Sixty papers of one tag, a month each: the site feed shows the newest 25 and their months'
+    // digests, the tag feed the newest 50 papers.
+    const keys = Array.from({ length: 60 }, (_, i) => `${2016 + Math.floor(i / 12)}-${String(1 + (i % 12)).padStart(2, '0')}`)
+    const papers = keys.map((m, i) => paper(m, `p${String(i).padStart(2, '0')}`, `${m}-15`, ['x']))
+    const { site } = buildSite(config, keys.map(month), papers)
+    const prints = { paper: (p: Paper) => p.slug, month: (m: Month) => m.key }
+    const readsOf = (job: string): string[] => {
+      const tracker = new SiteTracker(site, prints)
+      const feed = feedJobs(tracker.wrap(site.editions[0]!)).find((j) => j.id === job)!
+      tracker.begin()
+      feed.render()
+      return tracker.end()
+    }
+    const id = (i: number) => `p en ${keys[i]}/p${String(i).padStart(2, '0')}`
+    const tagFeed = readsOf('tags/x/feed.xml')
+    expect(tagFeed).toContain(id(59))
+    expect(tagFeed).toContain(id(10))
+    // The next older one is read too, to tell a tie; none older than that.
+    expect(tagFeed).not.toContain(id(8))
+    const siteFeed = readsOf('feed.xml')
+    expect(siteFeed).toContain(id(59))
+    expect(siteFeed).toContain(id(35))
+    expect(siteFeed).not.toContain(id(33))
+    expect(siteFeed).not.toContain(id(0))
+  })
+})
+
+describe('the site feed', () => {
+  it('shows the newest fifty cards and digests, as ordering all of them would', () => {
+    fc.assert(
+      fc.property(
+        // Few months and days: many cards of one day, some at the fiftieth place.
+        fc.array(fc.record({ month: fc.integer({ min: 0, max: 9 }), day: fc.integer({ min: 1, max: 4 }) }), { minLength: 40, maxLength: 90 }),
+        (specs) => {
+          const keyOf = (i: number) => `${2018 + Math.floor(i / 12)}-${String(1 + (i % 12)).padStart(2, '0')}`
+          const papers = specs.map((s, i) => paper(keyOf(s.month), `p${i}`, `${keyOf(s.month)}-${String(s.day).padStart(2, '0')}`))
+          const { site } = buildSite(config, [...new Set(specs.map((s) => keyOf(s.month)))].map(month), papers)
+          const abs = (route: string) => new URL(route.slice(1), config.baseUrl).href
+          const all = [
+            ...site.papers.map((sp) => ({ id: abs(sp.route), time: Date.parse(`${sp.paper.date}T00:00:00Z`) })),
+            ...site.months.filter((m) => m.papers.length > 0).map((m) => ({ id: abs(m.route), time: Date.parse(`${m.papers.at(-1)!.paper.date}T00:00:00Z`) + 1000 }))
+          ].sort((a, b) => b.time - a.time || (a.id < b.id ? -1 : 1))
+          const json = feedJobs(site.editions[0]!)[0]!.render().find((f) => f.path === 'feed.json')!
+          const items = (JSON.parse(String((json as { data: string }).data)) as { items: Array<{ id: string }> }).items
+          expect(items.map((item) => item.id)).toEqual(all.slice(0, 50).map((e) => e.id))
+        }
+      ),
+      { numRuns: 60 }
     )
   })
 })

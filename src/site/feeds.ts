@@ -138,19 +138,38 @@ export function feedJobs(site: Edition, text: FeedText = englishText): FeedJob[]
       id: mainPaths[0],
       paths: mainPaths,
       render() {
-        // Entries are ordered first, and only the newest are made.
+        // Entries are ordered first, and only the newest are made. Papers and months are oldest
+        // first: they are walked from the newest end, so an edit of an older card or month leaves
+        // the feed as it was. A digest is complete once its last card is out; it sorts just after
+        // that card.
         const entries: Array<{ date: Date; id: string; item: () => ReturnType<typeof paperEntry> }> = []
-        for (const sp of site.papers) entries.push({ date: dateOf(sp.paper.date), id: abs(sp.route), item: () => paperEntry(sp) })
-        for (const m of site.months) {
-          if (m.papers.length === 0) continue
-          // A digest is complete once its last card is out; it sorts just after that card.
-          const date = new Date(dateOf(m.papers.at(-1)!.paper.date).getTime() + 1000)
-          entries.push({ date, id: abs(m.route), item: () => monthEntry(m, date) })
+        const lastDate = (m: SiteMonth): string | undefined => m.papers.at(-1)?.paper.date
+        let p = site.papers.length - 1
+        let m = site.months.length - 1
+        for (;;) {
+          while (m >= 0 && lastDate(site.months[m]!) === undefined) m--
+          const paper = p >= 0 ? site.papers[p]! : undefined
+          const month = m >= 0 ? site.months[m]! : undefined
+          if (!paper && !month) break
+          // A digest of a day sorts before that day's cards.
+          const takeMonth = month !== undefined && (!paper || lastDate(month)! >= paper.paper.date)
+          const date = takeMonth ? new Date(dateOf(lastDate(month!)!).getTime() + 1000) : dateOf(paper!.paper.date)
+          // Enough, unless this one ties with the last taken (cards of one day are ordered by address).
+          if (entries.length >= maxEntries && date.getTime() !== entries.at(-1)!.date.getTime()) break
+          if (takeMonth) {
+            const digest = month!
+            entries.push({ date, id: abs(digest.route), item: () => monthEntry(digest, date) })
+            m--
+          } else {
+            const card = paper!
+            entries.push({ date, id: abs(card.route), item: () => paperEntry(card) })
+            p--
+          }
         }
         entries.sort((a, b) => b.date.getTime() - a.date.getTime() || (a.id < b.id ? -1 : 1))
-        const newest = entries.slice(0, maxEntries)
-        const main = make(config.title, config.description || config.title, `${prefix}feed.xml`, prefix, newest[0]?.date ?? dateOf('1970-01-01'))
-        for (const e of newest) main.addItem(e.item())
+        const shown = entries.slice(0, maxEntries)
+        const main = make(config.title, config.description || config.title, `${prefix}feed.xml`, prefix, shown[0]?.date ?? dateOf('1970-01-01'))
+        for (const e of shown) main.addItem(e.item())
         return [
           { path: mainPaths[0], data: withLanguage(main.atom1(), site.language) },
           { path: mainPaths[1], data: main.rss2() },
@@ -165,7 +184,7 @@ export function feedJobs(site: Edition, text: FeedText = englishText): FeedJob[]
       id: file,
       paths: [file],
       render() {
-        const items = [...tag.papers].sort((a, b) => (a.paper.date < b.paper.date ? 1 : a.paper.date > b.paper.date ? -1 : 0)).slice(0, maxEntries)
+        const items = newest(tag.papers, maxEntries, (sp) => sp.paper.date)
         const feed = make(`${config.title}: #${tag.name}`, t('feed.tag', { tag: tag.name }), `${tag.route}feed.xml`, tag.route, dateOf(items[0]?.paper.date ?? '1970-01-01'))
         for (const sp of items) feed.addItem(paperEntry(sp))
         return [{ path: file, data: withLanguage(feed.atom1(), site.language) }]
@@ -173,6 +192,31 @@ export function feedJobs(site: Edition, text: FeedText = englishText): FeedJob[]
     })
   }
   return jobs
+}
+
+/**
+ * The newest `count` items of a list that is oldest first, newest first; of equal dates, the one
+ * earlier in the list first. Only the end of the list is looked at (up to `count` items and those
+ * tied with the last), so a feed depends on the entries it shows and no others. Items without a
+ * date are left out.
+ *
+ * @param list oldest first
+ * @param count how many
+ * @param dateOf an item's `YYYY-MM-DD` date
+ */
+export function newest<T>(list: readonly T[], count: number, dateOf: (item: T) => string | undefined): T[] {
+  const tail: Array<{ item: T; date: string }> = []
+  for (let i = list.length - 1; i >= 0; i--) {
+    const item = list[i]!
+    const date = dateOf(item)
+    if (date === undefined) continue
+    if (tail.length >= count && date !== tail[count - 1]!.date) break
+    tail.push({ item, date })
+  }
+  // Back in list order, then newest first: a stable sort keeps ties in list order.
+  tail.reverse()
+  tail.sort((a, b) => (a.date < b.date ? 1 : a.date > b.date ? -1 : 0))
+  return tail.slice(0, count).map((e) => e.item)
 }
 
 /** Atom has no language element: the feed's language is `xml:lang` on its root (the feed library writes none). */

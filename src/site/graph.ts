@@ -33,6 +33,7 @@ export interface SiteMonth {
 export interface SiteTag {
   name: string
   route: string
+  /** Oldest first, in the edition's order. */
   papers: SitePaper[]
 }
 
@@ -69,7 +70,7 @@ export interface Edition {
   prefix: string
   /** Oldest first. */
   months: SiteMonth[]
-  /** In month order, then date, then slug. */
+  /** In month order, then date, then slug: oldest first (a paper's date is in its month). */
   papers: SitePaper[]
   tags: SiteTag[]
   /** Sorted by name. */
