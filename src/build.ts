@@ -436,7 +436,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
         if (tracker) remember(id, key, [])
         return same
       }
-      for (const f of (await renderShareImages(site, publicDir, imageCache, keepImage)).files) await write(f)
+      await renderShareImages(site, publicDir, imageCache, keepImage, write)
     }
     mark('images')
     // Feeds, like pages, are made again only when an entry they read changed.

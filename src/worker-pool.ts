@@ -10,9 +10,17 @@ import { Worker } from 'node:worker_threads'
  * @param workerData what each worker starts with
  * @param jobs the jobs; structured-cloneable
  * @param batchSize jobs per message
+ * @param onResult when given, takes each result as it comes (a worker gets its next batch once
+ *   this settled for the last), and `results` stays empty: results are never all held at once
  * @returns the results in job order, and how many workers ran
  */
-export async function runInWorkers<Job, Result>(workerFile: URL, workerData: unknown, jobs: readonly Job[], batchSize: number): Promise<{ results: Result[]; threads: number }> {
+export async function runInWorkers<Job, Result>(
+  workerFile: URL,
+  workerData: unknown,
+  jobs: readonly Job[],
+  batchSize: number,
+  onResult?: (index: number, result: Result) => Promise<void>
+): Promise<{ results: Result[]; threads: number }> {
   const results: Result[] = new Array<Result>(jobs.length)
   const count = Math.max(1, Math.min(availableParallelism(), Math.ceil(jobs.length / batchSize)))
   const workers = Array.from({ length: count }, () => new Worker(fileURLToPath(workerFile), { workerData }))
@@ -34,10 +42,15 @@ export async function runInWorkers<Job, Result>(workerFile: URL, workerData: unk
               worker.postMessage(batch)
             }
             worker.on('message', (answers: Result[]) => {
-              answers.forEach((answer, i) => {
-                results[start + i] = answer
-              })
-              send()
+              const from = start
+              if (!onResult) {
+                answers.forEach((answer, i) => {
+                  results[from + i] = answer
+                })
+                send()
+                return
+              }
+              Promise.all(answers.map((answer, i) => onResult(from + i, answer))).then(send, reject)
             })
             worker.on('error', reject)
             worker.on('exit', (code) => {

@@ -219,9 +219,9 @@ export async function renderCoverImage(month: SiteMonth, config: Config, palette
 
 /** What {@link renderShareImages} made. */
 export interface ShareImages {
-  /** The images, but those the caller kept. */
+  /** The images, but those the caller kept or took as they came. */
   files: Array<{ path: string; data: Uint8Array }>
-  /** Milliseconds per image, SVG layout and PNG encoding together, in the order of `files`. */
+  /** Milliseconds per image, SVG layout and PNG encoding together, of each image drawn. */
   ms: number[]
 }
 
@@ -233,8 +233,16 @@ export interface ShareImages {
  * @param cache drawn images by key, kept between builds
  * @param keep asked first for each image, with its key (a hash of all it shows): true when the
  *   caller kept the same image from its previous build, which then is neither read nor drawn
+ * @param take when given, gets each image as soon as it is read from the cache or drawn, and
+ *   `files` stays empty: a large site's images are never all in memory at once
  */
-export async function renderShareImages(site: Site, publicDir?: string, cache?: DiskBytesCache, keep?: (file: string, key: string) => Promise<boolean>): Promise<ShareImages> {
+export async function renderShareImages(
+  site: Site,
+  publicDir?: string,
+  cache?: DiskBytesCache,
+  keep?: (file: string, key: string) => Promise<boolean>,
+  take?: (file: { path: string; data: Uint8Array }) => Promise<void>
+): Promise<ShareImages> {
   let palette: Palette = defaultPalette
   if (publicDir !== undefined) {
     try {
@@ -251,33 +259,32 @@ export async function renderShareImages(site: Site, publicDir?: string, cache?: 
     ...site.months.map((month): ImageJob => ({ kind: 'cover', file: coverImagePath(month), cover: slimCover(month) }))
   ]
   const keys = items.map((item) => hashOf(salt, item.file, JSON.stringify(item.kind === 'card' ? item.card : item.cover)))
-  const data: Array<Uint8Array | undefined> = []
+  const give = async (i: number, data: Uint8Array): Promise<void> => {
+    const file = { path: items[i]!.file, data }
+    if (take) await take(file)
+    else out.files.push(file)
+  }
   const misses: number[] = []
-  const kept = new Set<number>()
   for (let i = 0; i < items.length; i++) {
-    if (await keep?.(items[i]!.file, keys[i]!)) {
-      kept.add(i)
-      continue
-    }
+    if (await keep?.(items[i]!.file, keys[i]!)) continue
     const hit = await cache?.get(keys[i]!)
-    data[i] = hit
-    if (!hit) misses.push(i)
+    if (hit) await give(i, hit)
+    else misses.push(i)
+  }
+  const drawn = async (i: number, png: Uint8Array): Promise<void> => {
+    await cache?.set(keys[i]!, png)
+    await give(i, png)
   }
   const started = performance.now()
   if (misses.length >= minImagesForWorkers && canUseWorkers(import.meta.url)) {
     // Layout and PNG encoding are both CPU work on the calling thread: spread them over the cores.
-    const parallel = await runInWorkers<ImageJob, Uint8Array>(new URL('./share-image-worker.js', import.meta.url), { config: site.config, palette }, misses.map((i) => items[i]!), 8)
-    misses.forEach((i, n) => {
-      data[i] = parallel.results[n]!
-    })
+    await runInWorkers<ImageJob, Uint8Array>(new URL('./share-image-worker.js', import.meta.url), { config: site.config, palette }, misses.map((i) => items[i]!), 8, (n, png) => drawn(misses[n]!, png))
   } else {
     // A few images in flight: layout runs here while earlier images rasterise on other threads.
     const pending = new Set<Promise<void>>()
     for (const i of misses) {
       const job: Promise<void> = drawImage(items[i]!, site.config, palette)
-        .then((png) => {
-          data[i] = png
-        })
+        .then((png) => drawn(i, png))
         .finally(() => pending.delete(job))
       pending.add(job)
       if (pending.size >= 3) await Promise.race(pending)
@@ -285,13 +292,7 @@ export async function renderShareImages(site: Site, publicDir?: string, cache?: 
     await Promise.all(pending)
   }
   const each = misses.length > 0 ? (performance.now() - started) / misses.length : 0
-  const drawn = new Set(misses)
-  for (let i = 0; i < items.length; i++) {
-    if (kept.has(i)) continue
-    if (drawn.has(i)) await cache?.set(keys[i]!, data[i]!)
-    out.files.push({ path: items[i]!.file, data: data[i]! })
-    out.ms.push(drawn.has(i) ? each : 0)
-  }
+  out.ms = misses.map(() => each)
   return out
 }
 
