@@ -161,6 +161,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     try {
       disk = new DiskWriter(path.resolve(cwd, options.outDir ?? 'dist'), [contentDir, templatesDir, publicDir])
       await disk.assertOwned()
+      // Without the cache, nothing of the previous output is trusted either.
+      if (options.cache === false) disk.fresh = true
       writer = disk
     } catch (error) {
       if (error instanceof OutputError) return finish([{ file: options.outDir ?? 'dist', line: 1, column: 1, message: error.message, ruleId: 'unsafe-output', severity: 'error' }], false)

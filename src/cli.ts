@@ -42,14 +42,15 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     .option('--out <dir>', 'Output folder', { default: 'dist' })
     .option('--base-url <url>', 'Absolute URL the site is served from (overrides site.yaml)')
     .option('--drafts', 'Include papers marked draft: true')
-    .action((options: { content: string; out: string; baseUrl?: string; drafts?: boolean }) => {
+    .option('--no-cache', 'Make everything again: use no cache, and write every file of the output afresh')
+    .action((options: { content: string; out: string; baseUrl?: string; drafts?: boolean; cache?: boolean }) => {
       action = async () => {
         const content = stringOption(argv, '--content', options.content)
         const out = stringOption(argv, '--out', options.out)
         const rawBase = stringOption(argv, '--base-url', options.baseUrl)
         const baseUrl = rawBase === undefined ? undefined : checkUrl(rawBase)
         const { build } = await import('./build.js')
-        const result = await build({ contentDir: content, outDir: out, ...(baseUrl ? { baseUrl } : {}), ...(options.drafts ? { drafts: true } : {}) })
+        const result = await build({ contentDir: content, outDir: out, ...(baseUrl ? { baseUrl } : {}), ...(options.drafts ? { drafts: true } : {}), ...(options.cache === false ? { cache: false } : {}) })
         await report(result.problems, io)
         if (!result.ok) {
           io.err(pc.red(`Build failed: ${count(result.problems, 'error')}; ${out} was left as it was.`))

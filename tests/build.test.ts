@@ -226,6 +226,16 @@ describe('collage build (CLI)', () => {
     expect((await cli(['build'])).code).toBe(0)
     expect((await snapshot(path.join(dir, 'dist'))).has('2021/01/other/index.html')).toBe(false)
   })
+
+  it('puts right a page changed by hand in the output with --no-cache', async () => {
+    await writeContent(path.join(dir, 'content'), { '2021-01/good.md': paperFile() })
+    expect((await cli(['build'])).code).toBe(0)
+    const page = path.join(dir, 'dist', '2021', '01', 'good', 'index.html')
+    const built = await readFile(page, 'utf8')
+    await writeFile(page, 'edited by hand')
+    expect((await cli(['build', '--no-cache'])).code).toBe(0)
+    expect(await readFile(page, 'utf8')).toBe(built)
+  })
 })
 
 describe('build()', () => {

@@ -150,4 +150,18 @@ describe('the output writer', () => {
     await session.abort()
     expect(await tree(out)).toEqual(Object.fromEntries(first.map((f) => [f.path, (f as { data: string }).data])))
   })
+
+  it('trusts its manifest when patching, and nothing of the previous site when fresh', async () => {
+    const dir = await temp()
+    const out = path.join(dir, 'dist')
+    await writeAll(new DiskWriter(out), first)
+    // A file changed by hand in the output.
+    await writeFile(path.join(out, 'index.html'), 'edited by hand')
+    await writeAll(new DiskWriter(out), first)
+    expect(await readFile(path.join(out, 'index.html'), 'utf8')).toBe('edited by hand')
+    const fresh = new DiskWriter(out)
+    fresh.fresh = true
+    await writeAll(fresh, first)
+    expect(await tree(out)).toEqual(Object.fromEntries(first.map((f) => [f.path, (f as { data: string }).data])))
+  })
 })

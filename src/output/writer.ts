@@ -139,12 +139,14 @@ interface Manifest {
  *   whole once complete. Unchanged files are hard-linked from the old one.
  *
  * Either way an unchanged file keeps its identity and modification time. The manifest is trusted:
- * a file changed or deleted by hand in the output folder is put right by a build without the cache.
+ * a file changed or deleted by hand in the output folder is put right by a {@link fresh} build.
  */
 export class DiskWriter implements Writer {
   readonly outDir: string
   /** Most bytes a build may hold in memory to patch the previous site rather than replace it. */
   patchLimit = 32 * 1024 * 1024
+  /** Trust nothing of the previous site: write every file afresh into a folder that replaces it. */
+  fresh = false
 
   /**
    * @param outDir the output folder; refused when it is a file system root, is or holds one of
@@ -200,7 +202,7 @@ export class DiskWriter implements Writer {
   async open(): Promise<SiteSession> {
     await this.assertOwned()
     const outDir = this.outDir
-    const previous = (await this.readManifest())?.files ?? {}
+    const previous = this.fresh ? {} : ((await this.readManifest())?.files ?? {})
     const parent = path.dirname(outDir)
     const base = path.basename(outDir)
     await mkdir(parent, { recursive: true })
