@@ -107,6 +107,10 @@ interface PageKeys {
   parts: string[]
   /** Site path → [key, index of each part read…]. */
   pages: Record<string, [string, ...number[]]>
+  /** The fingerprint each part had, in the order of `parts`. */
+  prints?: string[]
+  /** Everything else every key was made from (settings, templates folder, tool versions). */
+  scope?: string
 }
 
 const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
@@ -293,24 +297,44 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const version = hashOf(toolVersions, await codeVersion(), JSON.stringify(config), String(options.drafts ?? false))
   const renderer = createRenderer(templatesDir, site, assetVersion, { images, version, searchBundles: bundles, ...(tracker ? { tracker } : {}) })
   const previousKeys = previousMeta?.pageKeys
-  const pageKeys: PageKeys = { parts: [], pages: {} }
+  const keyScope = hashOf(renderer.scope, version)
+  const pageKeys: PageKeys = { parts: [], pages: {}, prints: [], scope: keyScope }
   const partIndex = new Map<string, number>()
   const remember = (id: string, key: string, reads: readonly string[]): void => {
     const indexes = reads.map((id) => {
       let i = partIndex.get(id)
       if (i === undefined) {
         i = pageKeys.parts.push(id) - 1
+        pageKeys.prints!.push(tracker?.fingerprint(id) ?? '')
         partIndex.set(id, i)
       }
       return i
     })
     pageKeys.pages[id] = [key, ...indexes]
   }
-  /** What a page, feed or image read last time, when the key made from it now is the key it had then. */
-  const unchanged = (id: string, keyOf: (reads: readonly string[]) => string | undefined): { key: string; reads: string[] } | undefined => {
+  // Whether a part of the previous build has the fingerprint it had then, by its index there.
+  const sameParts = new Map<number, boolean>()
+  const partSame = (i: number): boolean => {
+    let same = sameParts.get(i)
+    if (same === undefined) {
+      const print = previousKeys?.prints?.[i]
+      same = print !== undefined && print !== '' && tracker?.fingerprint(previousKeys!.parts[i]!) === print
+      sameParts.set(i, same)
+    }
+    return same
+  }
+  const sameScope = previousKeys?.scope === keyScope
+  /**
+   * What a page, feed or image read last time, when the key made from it now is the key it had
+   * then. `fromParts`: the key is made by the tracker from the scope and the parts read, so when
+   * neither changed it is known without hashing.
+   */
+  const unchanged = (id: string, keyOf: (reads: readonly string[]) => string | undefined, fromParts = false): { key: string; reads: string[] } | undefined => {
     const before = previousKeys?.pages[id]
     if (!tracker || !before) return undefined
     const reads = before.slice(1).map((i) => previousKeys!.parts[i as number]!)
+    // The same settings and every part read with the fingerprint it had: the same key, not hashed again.
+    if (fromParts && sameScope && before.slice(1).every((i) => partSame(i as number))) return { key: before[0], reads }
     const key = keyOf(reads)
     return key !== undefined && key === before[0] ? { key, reads } : undefined
   }
@@ -388,7 +412,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     feeding.catch(() => {})
     let templateFailed = false
     for (const route of site.routes) {
-      const same = templateFailed ? undefined : unchanged(route.path, (reads) => renderer.keyOf(route, reads))
+      const same = templateFailed ? undefined : unchanged(route.path, (reads) => renderer.keyOf(route, reads), true)
       if (same && (await session.keep(outputPathOf(route)))) {
         remember(route.path, same.key, same.reads)
         fileCount++
@@ -446,7 +470,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       for (const job of feedJobs(tracker ? tracker.wrap(edition) : edition, createTranslator)) {
         const id = `feed ${job.id}`
         const scope = [version, id]
-        const same = unchanged(id, (reads) => tracker?.keyOf(scope, reads))
+        const same = unchanged(id, (reads) => tracker?.keyOf(scope, reads), true)
         const kept = same ? await keepAll(job.paths) : new Set<string>()
         if (same && kept.size === job.paths.length) {
           remember(id, same.key, same.reads)

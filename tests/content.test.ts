@@ -2,8 +2,8 @@ import { readdir, readFile, symlink } from 'node:fs/promises'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { build } from '../src/build.js'
-import { loadContent, storeParse } from '../src/content/load.js'
-import { writeFile } from 'node:fs/promises'
+import { forgetParses, loadContent, storeParse } from '../src/content/load.js'
+import { utimes, writeFile } from 'node:fs/promises'
 import { paperFile, root, tempDir, writeContent } from './helpers/site.js'
 
 const invalidDir = path.join(root, 'tests', 'fixtures', 'invalid')
@@ -40,6 +40,35 @@ describe('invalid fixtures: one problem each, at the right place', () => {
 })
 
 describe('loadContent', () => {
+  it('in a long-lived process, reads again only files whose stat changed, or changed just before they were read', async () => {
+    const body = (word: string) => paperFile({ date: '2021-01-04', body: `Summary ${word}.` })
+    const dir = await contentWith({ '2021-01/a-paper.md': body('one') })
+    const file = path.join(dir, '2021-01/a-paper.md')
+    const options = { cwd: path.dirname(dir) }
+    const summary = async () => (await loadContent(dir, options)).papers[0]!.body.trim().split('\n').at(-1)
+    forgetParses()
+    // Last changed long before it is read: its stat stands for its text.
+    const past = new Date(Date.now() - 60_000)
+    await utimes(file, past, past)
+    expect(await summary()).toBe('Summary one.')
+    // The same size, time and file, other bytes: not read again (this is what the stat saves).
+    await writeFile(file, body('two'))
+    await utimes(file, past, past)
+    expect(await summary()).toBe('Summary one.')
+    // Another size: read again.
+    await writeFile(file, body('three'))
+    await utimes(file, past, past)
+    expect(await summary()).toBe('Summary three.')
+    // Changed just before it was read, as on a file system with coarse times: always read again.
+    const recent = new Date(Date.now() - 500)
+    await utimes(file, recent, recent)
+    expect(await summary()).toBe('Summary three.')
+    await writeFile(file, body('thrEE'))
+    await utimes(file, recent, recent)
+    expect(await summary()).toBe('Summary thrEE.')
+    forgetParses()
+  })
+
   it('takes a stored parse for a file whose text is the same, equal to a fresh one, and parses a changed file again', async () => {
     const dir = await contentWith({
       '2021-01/index.md': '---\nsummary: January\n---\nThe month, introduced at some length so that its text is long enough to be kept by place.\n',

@@ -1,5 +1,5 @@
 import type { Dirent } from 'node:fs'
-import { readdir, readFile, realpath } from 'node:fs/promises'
+import { readdir, readFile, realpath, stat } from 'node:fs/promises'
 import path from 'node:path'
 import type { Config } from '../config.js'
 import { hashOf } from '../cache.js'
@@ -99,13 +99,28 @@ export async function loadContent(contentDir: string, options: LoadOptions = {})
   }
   const reads = new Map<string, Promise<{ text?: string; problems: Problem[] }>>()
   const reading = limitConcurrency(64)
+  const remember = options.remember ?? true
+  const nextRead = new Map<string, ReadFile>()
   for (const [name, listing] of listings) {
     for (const f of await listing) {
       if (!f.name.endsWith('.md')) continue
       const fileAbs = path.join(root, name, f.name)
       const result = reading(async () => {
         const fileProblems: Problem[] = []
-        const text = await readContentFile(fileAbs, realRoot, display(fileAbs), fileProblems, f.isSymbolicLink(), options.files?.get(fileAbs))
+        const known = options.files?.get(fileAbs)
+        // A long-lived process (the dev server) reads again only the files whose size, time or
+        // identity changed since its last load: a stat instead of a read.
+        const seenAt = Date.now()
+        const seen = remember && !known && !f.isSymbolicLink() ? await stat(fileAbs).catch(() => undefined) : undefined
+        if (seen) {
+          const last = lastRead.get(fileAbs)
+          if (last && last.size === seen.size && last.mtimeMs === seen.mtimeMs && last.ino === seen.ino && unchangedSince(last)) {
+            nextRead.set(fileAbs, last)
+            return { text: last.text, problems: [] }
+          }
+        }
+        const text = await readContentFile(fileAbs, realRoot, display(fileAbs), fileProblems, f.isSymbolicLink(), known)
+        if (seen && text !== undefined && fileProblems.length === 0) nextRead.set(fileAbs, { size: seen.size, mtimeMs: seen.mtimeMs, ino: seen.ino, at: seenAt, text })
         return text === undefined ? { problems: fileProblems } : { text, problems: fileProblems }
       })
       // A file that is never looked at (a translation into an unknown language) must not fail the process.
@@ -116,7 +131,6 @@ export async function loadContent(contentDir: string, options: LoadOptions = {})
   // Parsing is a pure function of a file's text and place: a file unchanged since the last load of
   // this process (the dev server's previous build) is not parsed again.
   const parsed = new Map<string, Parsed>()
-  const remember = options.remember ?? true
   let restored = 0
   const parseOnce = <T>(kind: string, fileAbs: string, shown: string, text: string, parse: (into: Problem[]) => T): T => {
     const key = `${kind}\0${fileAbs}\0${shown}`
@@ -220,7 +234,10 @@ export async function loadContent(contentDir: string, options: LoadOptions = {})
     }
     months.push(monthSource ?? { key: month, intro: '', outro: '', outroLine: 1, raw: '' })
   }
-  if (remember) lastParsed = parsed
+  if (remember) {
+    lastParsed = parsed
+    lastRead = nextRead
+  }
   return { config, months, papers, translations, problems, parses: parsed, restored }
 }
 
@@ -288,6 +305,25 @@ function restoreParse(stored: StoredParse, text: string): Parsed | undefined {
 
 /** The parses of the last load in this process, by kind, file and shown path. */
 let lastParsed = new Map<string, Parsed>()
+
+/** A file as the last load of this process read it, by absolute path. */
+interface ReadFile {
+  size: number
+  mtimeMs: number
+  ino: number
+  /** When its stat was taken, in milliseconds since the epoch. */
+  at: number
+  text: string
+}
+let lastRead = new Map<string, ReadFile>()
+
+/**
+ * Whether a file's stat can stand for its text: only when it was last changed well before it was
+ * read, since a file system with coarse times could give a change right after the read the same time.
+ */
+function unchangedSince(file: ReadFile): boolean {
+  return file.mtimeMs + 2000 < file.at
+}
 
 async function readContentFile(abs: string, realRoot: string, shown: string, problems: Problem[], symbolicLink: boolean, known?: Uint8Array): Promise<string | undefined> {
   // The folder listing tells a link from a file: no stat per file.
@@ -523,4 +559,5 @@ function problem(file: string, line: number, column: number, message: string, ru
 /** Forget the parses of the last load, as a new process would start: for tests. */
 export function forgetParses(): void {
   lastParsed = new Map()
+  lastRead = new Map()
 }

@@ -87,6 +87,8 @@ export interface Renderer {
    * @param reads the parts it read, as {@link renderPage} named them
    */
   keyOf(route: Route, reads: readonly string[]): string | undefined
+  /** What every key is made from besides the route and the parts read: settings, templates folder, asset version. */
+  readonly scope: string
 }
 
 /** Options of {@link createRenderer}. */
@@ -251,7 +253,8 @@ export function createRenderer(templatesDir: string, site: Site, assetVersion: s
     },
     keyOf(route, reads) {
       return tracker?.keyOf([global, route.path, route.kind, route.key ?? '', route.language], reads)
-    }
+    },
+    scope: global
   }
 }
 

@@ -100,13 +100,23 @@ export function searchShardCount(documents: number, size = searchShardSize): num
  */
 export function searchShards(site: Site, size = searchShardSize): SearchShard[] {
   return site.editions.flatMap((edition, e) => {
-    const documents = editionDocuments(edition)
+    const sources = editionDocuments(edition)
     const root = e === 0 ? 'pagefind/' : `pagefind/${edition.language}/`
-    const parts: IndexPage[][] = Array.from({ length: searchShardCount(documents.length, size) }, () => [])
-    for (const document of documents) parts[hashUrl(document.url) % parts.length]!.push(document)
+    const parts: Array<typeof sources> = Array.from({ length: searchShardCount(sources.length, size) }, () => [])
+    for (const source of sources) parts[hashUrl(source.url) % parts.length]!.push(source)
     const filled = parts.map((docs, i) => ({ i, docs })).filter(({ docs }) => docs.length > 0)
     if (filled.length === 0) return [{ bundle: root, language: edition.language, documents: [] }]
-    return filled.map(({ i, docs }, n): SearchShard => ({ bundle: n === 0 ? root : `${root}shard-${i}/`, language: edition.language, documents: docs }))
+    return filled.map(({ i, docs }, n): SearchShard => {
+      let documents: IndexPage[] | undefined
+      // Made when first asked for: the parts' folders alone (for the search page) need none.
+      return {
+        bundle: n === 0 ? root : `${root}shard-${i}/`,
+        language: edition.language,
+        get documents() {
+          return (documents ??= docs.map((d) => ({ url: d.url, html: d.html() })))
+        }
+      }
+    })
   })
 }
 
@@ -173,6 +183,6 @@ function escapeText(value: string): string {
  *
  * @param e the site in one language
  */
-function editionDocuments(e: Edition): IndexPage[] {
-  return [...e.months.map((m) => ({ url: m.route, html: monthSearchDocument(m, e.language) })), ...e.papers.map((sp) => ({ url: sp.route, html: paperSearchDocument(sp, e.language) }))]
+function editionDocuments(e: Edition): Array<{ url: string; html: () => string }> {
+  return [...e.months.map((m) => ({ url: m.route, html: () => monthSearchDocument(m, e.language) })), ...e.papers.map((sp) => ({ url: sp.route, html: () => paperSearchDocument(sp, e.language) }))]
 }
