@@ -16,6 +16,7 @@ import { sortProblems } from './problems.js'
 import { limitConcurrency, Throttle } from './throttle.js'
 import { createTranslator, missingCatalogues } from './render/messages/index.js'
 import { createRenderer, TemplateError } from './render/render.js'
+import { BuildKeys, type PageKeys } from './render/keys.js'
 import { SiteTracker } from './render/tracking.js'
 import { renderShareImages, shareImageConflicts } from './render/share-image.js'
 import { feedJobs, feedPaths } from './site/feeds.js'
@@ -99,19 +100,6 @@ interface BuildMeta {
   searchShards?: Record<string, { key: string; files: string[] }>
 }
 
-/**
- * Each page's key and the parts of the site it read (see {@link SiteTracker}); the parts' names
- * are listed once in `parts` and referred to by their index.
- */
-interface PageKeys {
-  parts: string[]
-  /** Site path → [key, index of each part read…]. */
-  pages: Record<string, [string, ...number[]]>
-  /** The fingerprint each part had, in the order of `parts`. */
-  prints?: string[]
-  /** Everything else every key was made from (settings, templates folder, tool versions). */
-  scope?: string
-}
 
 const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const require = createRequire(import.meta.url)
@@ -296,48 +284,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const bundles = searchBundles(searchParts)
   const version = hashOf(toolVersions, await codeVersion(), JSON.stringify(config), String(options.drafts ?? false))
   const renderer = createRenderer(templatesDir, site, assetVersion, { images, version, searchBundles: bundles, ...(tracker ? { tracker } : {}) })
-  const previousKeys = previousMeta?.pageKeys
-  const keyScope = hashOf(renderer.scope, version)
-  const pageKeys: PageKeys = { parts: [], pages: {}, prints: [], scope: keyScope }
-  const partIndex = new Map<string, number>()
-  const remember = (id: string, key: string, reads: readonly string[]): void => {
-    const indexes = reads.map((id) => {
-      let i = partIndex.get(id)
-      if (i === undefined) {
-        i = pageKeys.parts.push(id) - 1
-        pageKeys.prints!.push(tracker?.fingerprint(id) ?? '')
-        partIndex.set(id, i)
-      }
-      return i
-    })
-    pageKeys.pages[id] = [key, ...indexes]
-  }
-  // Whether a part of the previous build has the fingerprint it had then, by its index there.
-  const sameParts = new Map<number, boolean>()
-  const partSame = (i: number): boolean => {
-    let same = sameParts.get(i)
-    if (same === undefined) {
-      const print = previousKeys?.prints?.[i]
-      same = print !== undefined && print !== '' && tracker?.fingerprint(previousKeys!.parts[i]!) === print
-      sameParts.set(i, same)
-    }
-    return same
-  }
-  const sameScope = previousKeys?.scope === keyScope
-  /**
-   * What a page, feed or image read last time, when the key made from it now is the key it had
-   * then. `fromParts`: the key is made by the tracker from the scope and the parts read, so when
-   * neither changed it is known without hashing.
-   */
-  const unchanged = (id: string, keyOf: (reads: readonly string[]) => string | undefined, fromParts = false): { key: string; reads: string[] } | undefined => {
-    const before = previousKeys?.pages[id]
-    if (!tracker || !before) return undefined
-    const reads = before.slice(1).map((i) => previousKeys!.parts[i as number]!)
-    // The same settings and every part read with the fingerprint it had: the same key, not hashed again.
-    if (fromParts && sameScope && before.slice(1).every((i) => partSame(i as number))) return { key: before[0], reads }
-    const key = keyOf(reads)
-    return key !== undefined && key === before[0] ? { key, reads } : undefined
-  }
+  // What each page, feed and image was made from, to keep those whose inputs did not change.
+  const keys = new BuildKeys(tracker, previousMeta?.pageKeys, hashOf(renderer.scope, version))
   const staticFiles: OutputFile[] = [...katex.files, ...(await fontAssets()), ...publicFiles, ...figureFiles]
 
   // Every path the site will have, known before any page is rendered, so links can be checked first.
@@ -412,9 +360,9 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     feeding.catch(() => {})
     let templateFailed = false
     for (const route of site.routes) {
-      const same = templateFailed ? undefined : unchanged(route.path, (reads) => renderer.keyOf(route, reads), true)
+      const same = templateFailed ? undefined : keys.unchanged(route.path, (reads) => renderer.keyOf(route, reads), true)
       if (same && (await session.keep(outputPathOf(route)))) {
-        remember(route.path, same.key, same.reads)
+        keys.remember(route.path, same.key, same.reads)
         fileCount++
         pages++
         reused++
@@ -426,7 +374,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
         html = page.html
         if (tracker) {
           const key = renderer.keyOf(route, page.reads)
-          if (key) remember(route.path, key, page.reads)
+          if (key) keys.remember(route.path, key, page.reads)
         }
       } catch (error) {
         if (!(error instanceof TemplateError)) throw error
@@ -457,9 +405,9 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       // An image's key is a hash of all it shows: the same key, the same image as last time.
       const keepImage = async (file: string, key: string): Promise<boolean> => {
         const id = `image ${file}`
-        const same = unchanged(id, () => key) !== undefined && (await session.keep(file))
+        const same = keys.unchanged(id, () => key) !== undefined && (await session.keep(file))
         if (same) fileCount++
-        if (tracker) remember(id, key, [])
+        if (tracker) keys.remember(id, key, [])
         return same
       }
       await renderShareImages(site, publicDir, imageCache, keepImage, write)
@@ -470,26 +418,26 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       for (const job of feedJobs(tracker ? tracker.wrap(edition) : edition, createTranslator)) {
         const id = `feed ${job.id}`
         const scope = [version, id]
-        const same = unchanged(id, (reads) => tracker?.keyOf(scope, reads), true)
+        const same = keys.unchanged(id, (reads) => tracker?.keyOf(scope, reads), true)
         const kept = same ? await keepAll(job.paths) : new Set<string>()
         if (same && kept.size === job.paths.length) {
-          remember(id, same.key, same.reads)
+          keys.remember(id, same.key, same.reads)
           continue
         }
         tracker?.begin()
         const files = job.render()
         const reads = tracker?.end() ?? []
         const key = tracker?.keyOf(scope, reads)
-        if (key) remember(id, key, reads)
+        if (key) keys.remember(id, key, reads)
         for (const f of files) if (!kept.has(f.path)) await write(f)
       }
     }
     // The sitemap, too, is made again only when what it lists changed.
     const sitemap = sitemapEntries(site)
     const sitemapKey = hashOf(version, JSON.stringify(sitemap))
-    const keptSitemap = unchanged('sitemap', () => sitemapKey) ? await keepAll(sitemapFiles) : new Set<string>()
+    const keptSitemap = keys.unchanged('sitemap', () => sitemapKey) ? await keepAll(sitemapFiles) : new Set<string>()
     if (keptSitemap.size < sitemapFiles.length) for (const f of await renderSitemap(site, sitemap)) if (!keptSitemap.has(f.path)) await write(f)
-    if (tracker) remember('sitemap', sitemapKey, [])
+    if (tracker) keys.remember('sitemap', sitemapKey, [])
     mark('feeds')
     if (indexed) {
       const results = await indexed
@@ -509,7 +457,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       pages,
       files: fileCount + 1,
       problems: problems.filter((p) => p.severity === 'warning'),
-      ...(tracker ? { pageKeys } : {}),
+      ...(tracker ? { pageKeys: keys.next } : {}),
       ...(tracker && wantSearch ? { searchShards: searchMeta } : {})
     }
     await writes.drain()
