@@ -287,6 +287,13 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   // What each page, feed and image was made from, to keep those whose inputs did not change.
   const keys = new BuildKeys(tracker, previousMeta?.pageKeys, hashOf(renderer.scope, version))
   const staticFiles: OutputFile[] = [...katex.files, ...(await fontAssets()), ...publicFiles, ...figureFiles]
+  // KaTeX's stylesheet and the site's in one file: a page waits for one stylesheet, not two,
+  // before its first paint. (A public file of that name is the site's own.)
+  if (!publicFiles.some((f) => f.path === styleBundlePath)) {
+    const own = publicFiles.find((f) => f.path === 'assets/collage.css')
+    const ownCss = own && 'copyFrom' in own ? await readFile(own.copyFrom, 'utf8') : ''
+    staticFiles.push({ path: styleBundlePath, data: `${katex.css.replace(/url\(fonts\//g, 'url(katex/fonts/')}\n${ownCss}` })
+  }
 
   // Every path the site will have, known before any page is rendered, so links can be checked first.
   const known = new Set<string>(site.routes.map((r) => r.path))
@@ -475,6 +482,9 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   }
   return { ...finish(problems, true, pages, fileCount + 1, site), reused, rendered: jobs.length, searchKept: wantSearch && changedShards.length === 0, searchIndexed: changedShards.length }
 }
+
+/** KaTeX's stylesheet followed by the site's `assets/collage.css`, which pages link. */
+const styleBundlePath = 'assets/collage.bundle.css'
 
 /** Rendered Markdown of the last build in this process, by cache key. */
 let lastRendered = new Map<string, RenderedFile>()

@@ -87,6 +87,20 @@ describe('the bundled January 2021 digest', () => {
     expect(katex.version.startsWith('0.16')).toBe(true)
   })
 
+  it('links one stylesheet, KaTeX\'s and the site\'s together, every font in it found', () => {
+    for (const file of ['index.html', '2021/01/index.html', '2021/01/slides/index.html', '2021/01/spectral-bias/index.html']) {
+      const links = page(get(file)).all('link[rel="stylesheet"]').map((l) => String(l.properties.href).replace(/\?v=.*$/, ''))
+      expect(links.filter((href) => href !== '/assets/deck.css'), file).toEqual(['/assets/collage.bundle.css'])
+    }
+    const bundle = get('assets/collage.bundle.css')
+    expect(bundle.startsWith(get('assets/katex/katex.min.css').replace(/url\(fonts\//g, 'url(katex/fonts/'))).toBe(true)
+    expect(bundle.endsWith(get('assets/collage.css'))).toBe(true)
+    for (const url of bundle.match(/url\(([^)]+)\)/g) ?? []) {
+      const target = url.slice(4, -1).replace(/^["']|["']$/g, '')
+      if (!target.startsWith('data:')) expect(output.has(path.posix.join('assets', target)), url).toBe(true)
+    }
+  })
+
   it('gives a paper page full details and a permanent link', () => {
     const p = page(get('2021/01/randomized-autodiff/index.html'))
     expect(p.text('title')).toBe('Randomized Automatic Differentiation · ML Collage')
