@@ -273,7 +273,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
 
   const katex = await katexAssets()
   const publicFiles = await listFolder(publicDir)
-  const cssParts = await Promise.all(publicFiles.filter((f) => f.path.endsWith('.css') && 'copyFrom' in f).map((f) => readFile((f as { copyFrom: string }).copyFrom)))
+  const publicCss = publicFiles.filter((f): f is { path: string; copyFrom: string } => f.path.endsWith('.css') && 'copyFrom' in f)
+  const cssParts = await Promise.all(publicCss.map((f) => readFile(f.copyFrom)))
   // A short hash of the stylesheets in their URLs, so a new build is never served stale CSS.
   const assetVersion = hashOf(katex.css, ...cssParts, require('katex/package.json').version as string).slice(0, 10)
   const images = options.images ?? !options.dryRun
@@ -290,8 +291,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   // KaTeX's stylesheet and the site's in one file: a page waits for one stylesheet, not two,
   // before its first paint. (A public file of that name is the site's own.)
   if (!publicFiles.some((f) => f.path === styleBundlePath)) {
-    const own = publicFiles.find((f) => f.path === 'assets/collage.css')
-    const ownCss = own && 'copyFrom' in own ? await readFile(own.copyFrom, 'utf8') : ''
+    const ownCss = cssParts[publicCss.findIndex((f) => f.path === 'assets/collage.css')]?.toString('utf8') ?? ''
     staticFiles.push({ path: styleBundlePath, data: `${katex.css.replace(/url\(fonts\//g, 'url(katex/fonts/')}\n${ownCss}` })
   }
 

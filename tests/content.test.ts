@@ -47,24 +47,26 @@ describe('loadContent', () => {
     const options = { cwd: path.dirname(dir) }
     const summary = async () => (await loadContent(dir, options)).papers[0]!.body.trim().split('\n').at(-1)
     forgetParses()
+    // Write the file (or not), then give it a modification time.
+    const save = async (time: Date, word?: string) => {
+      if (word) await writeFile(file, body(word))
+      await utimes(file, time, time)
+    }
     // Last changed long before it is read: its stat stands for its text.
     const past = new Date(Date.now() - 60_000)
-    await utimes(file, past, past)
+    await save(past)
     expect(await summary()).toBe('Summary one.')
     // The same size, time and file, other bytes: not read again (this is what the stat saves).
-    await writeFile(file, body('two'))
-    await utimes(file, past, past)
+    await save(past, 'two')
     expect(await summary()).toBe('Summary one.')
     // Another size: read again.
-    await writeFile(file, body('three'))
-    await utimes(file, past, past)
+    await save(past, 'three')
     expect(await summary()).toBe('Summary three.')
     // Changed just before it was read, as on a file system with coarse times: always read again.
     const recent = new Date(Date.now() - 500)
-    await utimes(file, recent, recent)
+    await save(recent)
     expect(await summary()).toBe('Summary three.')
-    await writeFile(file, body('thrEE'))
-    await utimes(file, recent, recent)
+    await save(recent, 'thrEE')
     expect(await summary()).toBe('Summary thrEE.')
     forgetParses()
   })

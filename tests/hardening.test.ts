@@ -1,21 +1,12 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { build, buildToMemory } from '../src/build.js'
 import { createMarkdown } from '../src/markdown/processor.js'
 import { assertSafePath, DiskWriter, OutputError, writeSite } from '../src/output/writer.js'
-import { paperFile, root, tempDir, writeContent } from './helpers/site.js'
+import { paperFile, root, useTempDirs, writeContent } from './helpers/site.js'
 
-let cleanups: Array<() => Promise<void>> = []
-afterEach(async () => {
-  await Promise.all(cleanups.map((c) => c()))
-  cleanups = []
-})
-async function temp(): Promise<string> {
-  const { dir, cleanup } = await tempDir()
-  cleanups.push(cleanup)
-  return dir
-}
+const temp = useTempDirs()
 
 describe('Markdown edge cases', () => {
   const md = createMarkdown()

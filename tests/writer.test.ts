@@ -1,19 +1,10 @@
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { DiskWriter, manifestName, type OutputFile } from '../src/output/writer.js'
-import { tempDir } from './helpers/site.js'
+import { useTempDirs } from './helpers/site.js'
 
-let cleanups: Array<() => Promise<void>> = []
-afterEach(async () => {
-  await Promise.all(cleanups.map((c) => c()))
-  cleanups = []
-})
-async function temp(): Promise<string> {
-  const { dir, cleanup } = await tempDir()
-  cleanups.push(cleanup)
-  return dir
-}
+const temp = useTempDirs()
 
 /** Every file under a folder, path → text, the manifest left out. */
 async function tree(dir: string): Promise<Record<string, string>> {

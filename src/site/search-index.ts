@@ -80,7 +80,7 @@ export interface SearchShard {
  * How many parts an index of `documents` documents is split into: a power of two, so it changes
  * seldom as a site grows; one up to `size` documents.
  */
-export function searchShardCount(documents: number, size = searchShardSize): number {
+function searchShardCount(documents: number, size = searchShardSize): number {
   let count = 1
   while (count * size < documents) count *= 2
   return count

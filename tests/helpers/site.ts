@@ -1,6 +1,7 @@
 import { cp, mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { afterEach } from 'vitest'
 
 /** Folder of the repository. */
 export const root = path.resolve(import.meta.dirname, '..', '..')
@@ -9,6 +10,20 @@ export const root = path.resolve(import.meta.dirname, '..', '..')
 export async function tempDir(prefix = 'collage-test-'): Promise<{ dir: string; cleanup: () => Promise<void> }> {
   const dir = await mkdtemp(path.join(tmpdir(), prefix))
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) }
+}
+
+/** A maker of temporary folders for the tests of a file, each removed after its test. */
+export function useTempDirs(): () => Promise<string> {
+  let cleanups: Array<() => Promise<void>> = []
+  afterEach(async () => {
+    await Promise.all(cleanups.map((c) => c()))
+    cleanups = []
+  })
+  return async () => {
+    const { dir, cleanup } = await tempDir()
+    cleanups.push(cleanup)
+    return dir
+  }
 }
 
 /**
