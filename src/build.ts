@@ -230,12 +230,11 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     else jobs.push(job)
   }
   mark('load')
-  const parallel = await renderAll(jobs, markdown, markdownOptions)
+  // Each file goes to the cache as it comes; its HTML is read back when a page needs it.
+  const parallel = await renderAll(jobs, markdown, markdownOptions, async (job, file) => {
+    rendered.set(job.key, await renderCache.store(job.key, file, () => runRenderJob(markdown, job)))
+  })
   threads = parallel.threads
-  for (const [key, value] of parallel.results) {
-    rendered.set(key, value)
-    await renderCache.set(key, value)
-  }
   await renderCache.close()
   if (options.cache !== false) lastRendered = rendered
   const linkSources: LinkSource[] = []
@@ -313,7 +312,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   // Each part of the index is made again only when a document it holds changed.
   const shards = (wantSearch ? searchParts : []).map((shard) => ({
     ...shard,
-    key: hashOf(searchVersion, shard.bundle, ...shard.documents.flatMap((d) => [d.url, d.html])),
+    key: hashOf(searchVersion, shard.bundle, ...shard.documents().flatMap((d) => [d.url, d.html])),
     kept: new Set<string>(),
     index: undefined as SearchIndexer | undefined
   }))
@@ -362,7 +361,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       shard.index = await openSearchIndex(shard.language, shard.bundle)
     }
     feeding = (async () => {
-      for (const shard of changedShards) for (const document of shard.documents) await indexing.run(() => shard.index!.add(document))
+      for (const shard of changedShards) for (const document of shard.documents()) await indexing.run(() => shard.index!.add(document))
     })()
     feeding.catch(() => {})
     let templateFailed = false
@@ -584,14 +583,14 @@ function renderPaper(source: PaperSource, rendered: RenderedFile, budget: number
   }
   const { figure: _figure, ...rest } = source
   const paper = { ...rest, titleText: title.text, summaryText: summary.text, takeawayText: takeaway.text, wordCount: summary.words } as Paper
-  // The HTML is looked at only when a page shows it (a rendering from the cache reads it then).
-  let summaryHtml: string | undefined
+  // The HTML is looked at only when a page shows it (a rendering from the cache reads it then),
+  // and is not kept here: a build does not hold every paper's HTML at once.
   return Object.defineProperties(paper, {
     summaryHtml: {
       get: () => {
         // Without a figure, the first display formula is promoted to the card's right column: not shown twice.
-        summaryHtml ??= !paper.figure && paper.keyEquationHtml ? summary.html.replace(paper.keyEquationHtml, '') : summary.html
-        return summaryHtml
+        const key = paper.figure ? undefined : paper.keyEquationHtml
+        return key ? summary.html.replace(key, '') : summary.html
       },
       enumerable: true
     },

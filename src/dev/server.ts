@@ -423,7 +423,7 @@ async function indexSite(site: Site): Promise<Map<string, Uint8Array>> {
     for (const shard of searchShards(site)) {
       const index = await openSearchIndex(shard.language, shard.bundle)
       try {
-        for (const document of shard.documents) await index.add(document)
+        for (const document of shard.documents()) await index.add(document)
         const { files } = await index.finish()
         for (const f of files) if ('data' in f) out.set(f.path, typeof f.data === 'string' ? Buffer.from(f.data) : f.data)
       } catch (error) {

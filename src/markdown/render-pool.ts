@@ -12,15 +12,15 @@ export const minJobsForWorkers = 400
  * @param jobs what to render
  * @param markdown the processor of this thread
  * @param options the processor's options, for the workers' own processors
- * @returns the rendered files by key, and how many threads rendered them
+ * @param take gets each rendered file as it comes, and may keep it where it likes: the files
+ *   are never all held here at once
+ * @returns how many threads rendered the files
  */
-export async function renderAll(jobs: readonly RenderJob[], markdown: Markdown, options: Options): Promise<{ results: Map<string, RenderedFile>; threads: number }> {
-  const results = new Map<string, RenderedFile>()
+export async function renderAll(jobs: readonly RenderJob[], markdown: Markdown, options: Options, take: (job: RenderJob, file: RenderedFile) => Promise<void>): Promise<{ threads: number }> {
   if (jobs.length < minJobsForWorkers || !canUseWorkers(import.meta.url)) {
-    for (const job of jobs) results.set(job.key, runRenderJob(markdown, job))
-    return { results, threads: 1 }
+    for (const job of jobs) await take(job, runRenderJob(markdown, job))
+    return { threads: 1 }
   }
-  const parallel = await runInWorkers<RenderJob, RenderedFile>(new URL('./render-worker.js', import.meta.url), options, jobs, 64)
-  jobs.forEach((job, i) => results.set(job.key, parallel.results[i]!))
-  return { results, threads: parallel.threads }
+  const parallel = await runInWorkers<RenderJob, RenderedFile>(new URL('./render-worker.js', import.meta.url), options, jobs, 64, (i, file) => take(jobs[i]!, file))
+  return { threads: parallel.threads }
 }

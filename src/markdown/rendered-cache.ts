@@ -12,11 +12,19 @@ const smallPart = 1024
 type RenderedHtml = Pick<Rendered, 'html' | 'displayMath'>
 
 /**
+ * Files whose HTML stays in memory after it was read. Pages read a file's HTML a few times close
+ * together (its month's page, its own page, its feed entry); holding every file's would make a
+ * build's memory grow with the site.
+ */
+const htmlKept = 128
+
+/**
  * Rendered Markdown on disk, in two entries per file: what every build needs (plain text, word
  * count, links, problems) and the HTML, which only pages rendered again need. A hit reads the first
- * entry; the HTML is read when a part's `html` or `displayMath` is first used. So a rebuild after a
- * small change reads a small part of the cache, and does not hold every file's HTML. A small part,
- * such as a title, is kept whole in the first entry, so a list of titles reads no second entries.
+ * entry; the HTML is read when a part's `html` or `displayMath` is used, and only the last few
+ * files' HTML stays in memory. So a rebuild after a small change reads a small part of the cache,
+ * and no build holds every file's HTML. A small part, such as a title, is kept whole in the first
+ * entry, so a list of titles reads no second entries.
  */
 export class RenderedCache {
   private readonly meta: DiskCache<Record<string, RenderedMeta>>
@@ -29,6 +37,9 @@ export class RenderedCache {
   private readonly indexKey: string
   /** First entries of the files this cache made or gave, for {@link touch}. */
   private readonly metas = new WeakMap<RenderedFile, Record<string, RenderedMeta>>()
+  /** The HTML read last, by key, the most recent last: at most {@link htmlKept} files. */
+  private readonly recentHtml = new Map<string, Record<string, RenderedHtml>>()
+  private readonly writes: boolean
 
   /**
    * @param dir folder of the cache; undefined disables it
@@ -40,6 +51,7 @@ export class RenderedCache {
     this.html = new DiskCache(dir && `${dir}/html`, readOnly)
     this.indexes = new DiskValueCache(dir && `${dir}/index`, readOnly)
     this.indexKey = hashOf(site, process.version)
+    this.writes = dir !== undefined && !readOnly
   }
 
   /** Read the index of the last build: call once before {@link get}. */
@@ -71,9 +83,39 @@ export class RenderedCache {
     const meta = this.index?.get(key) ?? (await this.meta.get(key))
     if (!meta) return undefined
     this.used.set(key, meta)
-    let html: Record<string, RenderedHtml> | undefined
+    return this.lazy(key, meta, again)
+  }
+
+  /**
+   * Keep a file just rendered, and give it back with its HTML on disk: read again when a page
+   * needs it, so a build that renders every file does not hold all their HTML. A cache that does
+   * not write gives the file back as it is.
+   *
+   * @param key the file's cache key
+   * @param file the rendering
+   * @param again renders the file, synchronously, should its entry be gone when its HTML is read
+   */
+  async store(key: string, file: RenderedFile, again: () => RenderedFile): Promise<RenderedFile> {
+    await this.set(key, file)
+    if (!this.writes) return file
+    const lazy = this.lazy(key, this.metas.get(file)!, again)
+    // The HTML is at hand now, and the pages of a month ask for the files rendered together.
+    this.remember(key, htmlOfFile(file))
+    return lazy
+  }
+
+  /** A file from its first entry, whose larger parts read their HTML on first use. */
+  private lazy(key: string, meta: Record<string, RenderedMeta>, again: () => RenderedFile): RenderedFile {
     const htmlOf = (part: string): RenderedHtml => {
-      html ??= this.html.getSync(key) ?? again()
+      let html = this.recentHtml.get(key)
+      if (html) {
+        // Most recent last.
+        this.recentHtml.delete(key)
+        this.recentHtml.set(key, html)
+      } else {
+        html = this.html.getSync(key) ?? htmlOfFile(again())
+        this.remember(key, html)
+      }
       const found = html[part]
       if (!found) throw new Error(`Rendered part ${part} is missing from cache entry ${key}`)
       return found
@@ -91,6 +133,11 @@ export class RenderedCache {
     }
     this.metas.set(file, meta)
     return file
+  }
+
+  private remember(key: string, html: Record<string, RenderedHtml>): void {
+    this.recentHtml.set(key, html)
+    if (this.recentHtml.size > htmlKept) this.recentHtml.delete(this.recentHtml.keys().next().value!)
   }
 
   async set(key: string, file: RenderedFile): Promise<void> {
@@ -111,4 +158,11 @@ export class RenderedCache {
     this.used.set(key, meta)
     this.metas.set(file, meta)
   }
+}
+
+/** The HTML of every part of a rendering. */
+function htmlOfFile(file: RenderedFile): Record<string, RenderedHtml> {
+  const out: Record<string, RenderedHtml> = {}
+  for (const [part, { html, displayMath }] of Object.entries(file)) out[part] = { html, displayMath }
+  return out
 }

@@ -73,7 +73,8 @@ export interface SearchShard {
   bundle: string
   /** The language of its documents. */
   language: string
-  documents: IndexPage[]
+  /** Its documents, made afresh on each call: a build holds one part's at a time, not the site's. */
+  documents(): IndexPage[]
 }
 
 /**
@@ -105,18 +106,13 @@ export function searchShards(site: Site, size = searchShardSize): SearchShard[] 
     const parts: Array<typeof sources> = Array.from({ length: searchShardCount(sources.length, size) }, () => [])
     for (const source of sources) parts[hashUrl(source.url) % parts.length]!.push(source)
     const filled = parts.map((docs, i) => ({ i, docs })).filter(({ docs }) => docs.length > 0)
-    if (filled.length === 0) return [{ bundle: root, language: edition.language, documents: [] }]
-    return filled.map(({ i, docs }, n): SearchShard => {
-      let documents: IndexPage[] | undefined
-      // Made when first asked for: the parts' folders alone (for the search page) need none.
-      return {
-        bundle: n === 0 ? root : `${root}shard-${i}/`,
-        language: edition.language,
-        get documents() {
-          return (documents ??= docs.map((d) => ({ url: d.url, html: d.html() })))
-        }
-      }
-    })
+    if (filled.length === 0) return [{ bundle: root, language: edition.language, documents: () => [] }]
+    // Documents are made when asked for: the parts' folders alone (for the search page) need none.
+    return filled.map(({ i, docs }, n): SearchShard => ({
+      bundle: n === 0 ? root : `${root}shard-${i}/`,
+      language: edition.language,
+      documents: () => docs.map((d) => ({ url: d.url, html: d.html() }))
+    }))
   })
 }
 

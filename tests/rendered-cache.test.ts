@@ -1,0 +1,70 @@
+import { rm } from 'node:fs/promises'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import type { Rendered } from '../src/markdown/processor.js'
+import type { RenderedFile } from '../src/markdown/render-job.js'
+import { RenderedCache } from '../src/markdown/rendered-cache.js'
+import { useTempDirs } from './helpers/site.js'
+
+const temp = useTempDirs()
+
+/** A rendering of file `n` whose summary is too long to be kept in the first entry. */
+function fileOf(n: number): RenderedFile {
+  const part = (html: string, displayMath: string[] = []): Rendered => ({ html, text: `text ${n}`, words: 2, displayMath, internalLinks: [], problems: [] })
+  return {
+    summary: part(`<p>${`summary ${n} `.repeat(200)}</p>`, [`<span class="katex-display">x_${n}</span>`]),
+    title: part(`Title ${n}`)
+  }
+}
+
+describe('the rendered-Markdown cache', () => {
+  it('gives back a stored file with the same parts, and a new cache on the same folder finds it', async () => {
+    const dir = await temp()
+    const cache = new RenderedCache(dir, false)
+    await cache.open()
+    const stored = await cache.store('k1', fileOf(1), () => fileOf(1))
+    expect(structuredClone(stored)).toEqual(fileOf(1))
+    await cache.close()
+
+    const again = new RenderedCache(dir, false)
+    await again.open()
+    const found = await again.get('k1', () => {
+      throw new Error('rendered again')
+    })
+    expect(structuredClone(found)).toEqual(fileOf(1))
+  })
+
+  it('holds the HTML of the last files only: an older file reads its HTML from disk again', async () => {
+    const dir = await temp()
+    const cache = new RenderedCache(dir, false)
+    await cache.open()
+    const renders: number[] = []
+    const files: RenderedFile[] = []
+    for (let n = 0; n < 300; n++) {
+      files.push(
+        await cache.store(`key${n}`, fileOf(n), () => {
+          renders.push(n)
+          return fileOf(n)
+        })
+      )
+    }
+    // With the HTML entries gone from disk, only what the cache still holds in memory is found
+    // without rendering the file again.
+    await rm(path.join(dir, 'html'), { recursive: true })
+    expect(files[299]!.summary!.html).toBe(fileOf(299).summary!.html)
+    expect(renders).toEqual([])
+    expect(files[0]!.summary!.html).toBe(fileOf(0).summary!.html)
+    expect(files[0]!.summary!.displayMath).toEqual(fileOf(0).summary!.displayMath)
+    expect(renders).toEqual([0])
+    // The title, a small part, never needs the second entry.
+    expect(files[1]!.title!.html).toBe('Title 1')
+    expect(renders).toEqual([0])
+  })
+
+  it('gives a file back as it is when it cannot write', async () => {
+    const dir = await temp()
+    const file = fileOf(7)
+    expect(await new RenderedCache(dir, true).store('k7', file, () => fileOf(7))).toBe(file)
+    expect(await new RenderedCache(undefined, false).store('k7', file, () => fileOf(7))).toBe(file)
+  })
+})
