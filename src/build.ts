@@ -244,6 +244,11 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const figureFiles: OutputFile[] = []
   // Fingerprints of the records, from what made them: the rendered text is named by its cache key.
   const prints = new WeakMap<object, string>()
+  const printOf = (record: object): string => {
+    const print = prints.get(record)
+    if (print === undefined) throw new Error('A record of the site graph has no fingerprint')
+    return print
+  }
   for (const [i, source] of allPapers.entries()) {
     const key = paperJobs[i]!.key
     const paper = renderPaper(source, rendered.get(key)!, config.summaryWords, problems, linkSources)
@@ -278,7 +283,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const assetVersion = hashOf(katex.css, ...cssParts, require('katex/package.json').version as string).slice(0, 10)
   const images = options.images ?? !options.dryRun
   // Pages are rendered again only when something they read changed since the previous build.
-  const tracker = writer && !options.dryRun && options.cache !== false ? new SiteTracker(site, { paper: (p) => prints.get(p)!, month: (m) => prints.get(m)! }) : undefined
+  const tracker = writer && !options.dryRun && options.cache !== false ? new SiteTracker(site, { paper: printOf, month: printOf }) : undefined
   // The search page loads every part of the index: their folders are part of every page's key.
   const searchParts = searchShards(site, options.searchShardSize)
   const bundles = searchBundles(searchParts)
@@ -308,11 +313,13 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const session = options.dryRun || !writer ? discardSession : await writer.open()
   // What the search index holds comes from the site graph, known before any page is rendered.
   const wantSearch = options.search ?? !options.dryRun
-  const searchVersion = hashOf(versionOf('pagefind'), JSON.stringify(config.languages))
-  // Each part of the index is made again only when a document it holds changed.
+  // Collage's code and the settings (month titles, languages) shape the documents too.
+  const searchVersion = hashOf(versionOf('pagefind'), version)
+  // Each part of the index is made again only when a document it holds changed: a document is
+  // named by the fingerprint of the record it shows, so no document is made to find that out.
   const shards = (wantSearch ? searchParts : []).map((shard) => ({
     ...shard,
-    key: hashOf(searchVersion, shard.bundle, ...shard.documents().flatMap((d) => [d.url, d.html])),
+    key: hashOf(searchVersion, shard.bundle, ...shard.sources.flatMap((d) => (d.paper ? [d.url, printOf(d.paper.paper)] : [d.url, printOf(d.month!.source), d.month!.title]))),
     kept: new Set<string>(),
     index: undefined as SearchIndexer | undefined
   }))
@@ -582,10 +589,12 @@ function renderPaper(source: PaperSource, rendered: RenderedFile, budget: number
     })
   }
   const { figure: _figure, ...rest } = source
-  const paper = { ...rest, titleText: title.text, summaryText: summary.text, takeawayText: takeaway.text, wordCount: summary.words } as Paper
-  // The HTML is looked at only when a page shows it (a rendering from the cache reads it then),
-  // and is not kept here: a build does not hold every paper's HTML at once.
+  const paper = { ...rest, titleText: title.text, wordCount: summary.words } as Paper
+  // The HTML and the summary's text are looked at only when a page shows them (a rendering from
+  // the cache reads them then), and are not kept here: a build does not hold them all at once.
   return Object.defineProperties(paper, {
+    summaryText: { get: () => summary.text, enumerable: true },
+    takeawayText: { get: () => takeaway.text, enumerable: true },
     summaryHtml: {
       get: () => {
         // Without a figure, the first display formula is promoted to the card's right column: not shown twice.
@@ -606,8 +615,9 @@ function renderMonth(source: MonthSource, rendered: RenderedFile, problems: Prob
   const outro = rendered.outro!
   linkSources.push({ file: path, page: `/${source.key.slice(0, 4)}/${source.key.slice(5, 7)}/`, links: [...intro.internalLinks, ...outro.internalLinks] })
   problems.push(...intro.problems, ...outro.problems)
-  const month = { ...source, summaryText: intro.text } as Month
+  const month = { ...source } as Month
   return Object.defineProperties(month, {
+    summaryText: { get: () => intro.text, enumerable: true },
     introHtml: { get: () => intro.html, enumerable: true },
     outroHtml: { get: () => (source.outro ? outro.html : ''), enumerable: true }
   })

@@ -10,10 +10,11 @@ const temp = useTempDirs()
 
 /** A rendering of file `n` whose summary is too long to be kept in the first entry. */
 function fileOf(n: number): RenderedFile {
-  const part = (html: string, displayMath: string[] = []): Rendered => ({ html, text: `text ${n}`, words: 2, displayMath, internalLinks: [], problems: [] })
+  const part = (html: string, text: string, displayMath: string[] = []): Rendered => ({ html, text, words: 2, displayMath, internalLinks: [], problems: [] })
   return {
-    summary: part(`<p>${`summary ${n} `.repeat(200)}</p>`, [`<span class="katex-display">x_${n}</span>`]),
-    title: part(`Title ${n}`)
+    summary: part(`<p>${`summary ${n} `.repeat(200)}</p>`, `summary ${n} `.repeat(200), [`<span class="katex-display">x_${n}</span>`]),
+    takeaway: part(`<p>${`takeaway ${n} `.repeat(100)}</p>`, `takeaway ${n}`),
+    title: part(`Title ${n}`, `Title ${n}`)
   }
 }
 
@@ -56,9 +57,13 @@ describe('the rendered-Markdown cache', () => {
     expect(files[0]!.summary!.html).toBe(fileOf(0).summary!.html)
     expect(files[0]!.summary!.displayMath).toEqual(fileOf(0).summary!.displayMath)
     expect(renders).toEqual([0])
-    // The title, a small part, never needs the second entry.
+    // A summary's text is as long as its HTML: it, too, is read from disk.
+    expect(files[5]!.summary!.text).toBe(fileOf(5).summary!.text)
+    expect(renders).toEqual([0, 5])
+    // The title, a small part, never needs the second entry; nor does the short text of a long part.
     expect(files[1]!.title!.html).toBe('Title 1')
-    expect(renders).toEqual([0])
+    expect(files[1]!.takeaway!.text).toBe('takeaway 1')
+    expect(renders).toEqual([0, 5])
   })
 
   it('gives a file back as it is when it cannot write', async () => {

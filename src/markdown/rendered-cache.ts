@@ -2,14 +2,14 @@ import { DiskCache, DiskValueCache, hashOf } from '../cache.js'
 import type { Rendered } from './processor.js'
 import type { RenderedFile } from './render-job.js'
 
-/** What a part of a file renders to, but its HTML; or all of it, for a small part such as a title. */
-type RenderedMeta = Omit<Rendered, 'html' | 'displayMath'> | Rendered
+/** What a part of a file renders to, but its HTML and long text; or all of it, for a small part such as a title. */
+type RenderedMeta = Omit<Rendered, 'html' | 'displayMath' | 'text'> & { text?: string }
 
 /** A part whose HTML is at most this long is kept whole in the first entry: lists of titles need no second. */
 const smallPart = 1024
 
-/** The HTML of a part. */
-type RenderedHtml = Pick<Rendered, 'html' | 'displayMath'>
+/** The HTML of a part, and its plain text when that is not small. */
+type RenderedHtml = Pick<Rendered, 'html' | 'displayMath'> & { text?: string }
 
 /**
  * Files whose HTML stays in memory after it was read. Pages read a file's HTML a few times close
@@ -19,12 +19,13 @@ type RenderedHtml = Pick<Rendered, 'html' | 'displayMath'>
 const htmlKept = 128
 
 /**
- * Rendered Markdown on disk, in two entries per file: what every build needs (plain text, word
- * count, links, problems) and the HTML, which only pages rendered again need. A hit reads the first
- * entry; the HTML is read when a part's `html` or `displayMath` is used, and only the last few
- * files' HTML stays in memory. So a rebuild after a small change reads a small part of the cache,
- * and no build holds every file's HTML. A small part, such as a title, is kept whole in the first
- * entry, so a list of titles reads no second entries.
+ * Rendered Markdown on disk, in two entries per file: what every build needs (word count, links,
+ * problems, short plain text) and the HTML and long plain text, which only pages rendered again
+ * need. A hit reads the first entry; the second is read when a page uses a part's `html`,
+ * `displayMath` or long `text`, and only the last few files' stay in memory. So a rebuild after a
+ * small change reads a small part of the cache, and no build holds every file's HTML or every
+ * summary's text. A small part, such as a title, is kept whole in the first entry, so a list of
+ * titles reads no second entries.
  */
 export class RenderedCache {
   private readonly meta: DiskCache<Record<string, RenderedMeta>>
@@ -123,12 +124,13 @@ export class RenderedCache {
     const file: RenderedFile = {}
     for (const [part, rest] of Object.entries(meta)) {
       if ('html' in rest) {
-        file[part] = rest
+        file[part] = rest as Rendered
         continue
       }
       file[part] = Object.defineProperties({ ...rest } as Rendered, {
         html: { get: () => htmlOf(part).html, enumerable: true },
-        displayMath: { get: () => htmlOf(part).displayMath, enumerable: true }
+        displayMath: { get: () => htmlOf(part).displayMath, enumerable: true },
+        ...(rest.text === undefined ? { text: { get: () => htmlOf(part).text!, enumerable: true } } : {})
       })
     }
     this.metas.set(file, meta)
@@ -144,13 +146,14 @@ export class RenderedCache {
     const meta: Record<string, RenderedMeta> = {}
     const html: Record<string, RenderedHtml> = {}
     for (const [part, whole] of Object.entries(file)) {
-      const { html: partHtml, displayMath, ...rest } = whole
+      const { html: partHtml, displayMath, text, ...rest } = whole
       if (partHtml.length <= smallPart && displayMath.length === 0) {
         meta[part] = whole
         continue
       }
-      meta[part] = rest
-      html[part] = { html: partHtml, displayMath }
+      // Short text, such as a takeaway's, is read by lists and feeds: it stays in the first entry.
+      meta[part] = text.length <= smallPart ? { ...rest, text } : rest
+      html[part] = text.length <= smallPart ? { html: partHtml, displayMath } : { html: partHtml, displayMath, text }
     }
     // The HTML first: a reader that finds the first entry finds the second.
     await this.html.set(key, html)
@@ -163,6 +166,6 @@ export class RenderedCache {
 /** The HTML of every part of a rendering. */
 function htmlOfFile(file: RenderedFile): Record<string, RenderedHtml> {
   const out: Record<string, RenderedHtml> = {}
-  for (const [part, { html, displayMath }] of Object.entries(file)) out[part] = { html, displayMath }
+  for (const [part, { html, displayMath, text }] of Object.entries(file)) out[part] = { html, displayMath, text }
   return out
 }

@@ -75,6 +75,15 @@ export interface SearchShard {
   language: string
   /** Its documents, made afresh on each call: a build holds one part's at a time, not the site's. */
   documents(): IndexPage[]
+  /** What each document is made from, by its URL: for a key of the part, without making them. */
+  sources: SearchSource[]
+}
+
+/** What a document of the index is made from: a paper, or a month (its title, intro and closing words). */
+export interface SearchSource {
+  url: string
+  paper?: SitePaper
+  month?: SiteMonth
 }
 
 /**
@@ -106,12 +115,13 @@ export function searchShards(site: Site, size = searchShardSize): SearchShard[] 
     const parts: Array<typeof sources> = Array.from({ length: searchShardCount(sources.length, size) }, () => [])
     for (const source of sources) parts[hashUrl(source.url) % parts.length]!.push(source)
     const filled = parts.map((docs, i) => ({ i, docs })).filter(({ docs }) => docs.length > 0)
-    if (filled.length === 0) return [{ bundle: root, language: edition.language, documents: () => [] }]
+    if (filled.length === 0) return [{ bundle: root, language: edition.language, documents: () => [], sources: [] }]
     // Documents are made when asked for: the parts' folders alone (for the search page) need none.
     return filled.map(({ i, docs }, n): SearchShard => ({
       bundle: n === 0 ? root : `${root}shard-${i}/`,
       language: edition.language,
-      documents: () => docs.map((d) => ({ url: d.url, html: d.html() }))
+      documents: () => docs.map((d) => ({ url: d.url, html: d.html() })),
+      sources: docs.map(({ url, paper, month }) => ({ url, ...(paper ? { paper } : {}), ...(month ? { month } : {}) }))
     }))
   })
 }
@@ -179,6 +189,9 @@ function escapeText(value: string): string {
  *
  * @param e the site in one language
  */
-function editionDocuments(e: Edition): Array<{ url: string; html: () => string }> {
-  return [...e.months.map((m) => ({ url: m.route, html: () => monthSearchDocument(m, e.language) })), ...e.papers.map((sp) => ({ url: sp.route, html: () => paperSearchDocument(sp, e.language) }))]
+function editionDocuments(e: Edition): Array<SearchSource & { html: () => string }> {
+  return [
+    ...e.months.map((month) => ({ url: month.route, month, html: () => monthSearchDocument(month, e.language) })),
+    ...e.papers.map((paper) => ({ url: paper.route, paper, html: () => paperSearchDocument(paper, e.language) }))
+  ]
 }
