@@ -249,9 +249,24 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     if (print === undefined) throw new Error('A record of the site graph has no fingerprint')
     return print
   }
+  const madePapers = new WeakMap<PaperSource, MadePaper>()
   for (const [i, source] of allPapers.entries()) {
     const key = paperJobs[i]!.key
-    const paper = renderPaper(source, rendered.get(key)!, config.summaryWords, problems, linkSources)
+    const file = rendered.get(key)!
+    // A paper whose parse and rendering are the very ones of this process's last build (the dev
+    // server's) has the same record: it is reused, with its fingerprint and what it reported.
+    const made = options.cache === false ? undefined : lastPapers.get(source)
+    if (made && made.file === file && made.budget === config.summaryWords && !source.figure) {
+      problems.push(...made.problems)
+      linkSources.push(made.links)
+      prints.set(made.paper, made.print)
+      papers.push(made.paper)
+      madePapers.set(source, made)
+      continue
+    }
+    const paperProblems: Problem[] = []
+    const paper = renderPaper(source, file, config.summaryWords, paperProblems, linkSources)
+    problems.push(...paperProblems)
     if (source.figure) {
       const figure = await resolveFigure(source, realContent, problems)
       if (figure) {
@@ -260,9 +275,12 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
         if (!source.lang) figureFiles.push({ path: figure.figure.outputPath, copyFrom: figure.abs })
       }
     }
-    prints.set(paper, recordPrint(key, paper, ['raw', 'body', 'summaryHtml', 'takeawayHtml', 'titleHtml', 'keyEquationHtml', 'summaryText', 'takeawayText']))
+    const print = recordPrint(key, paper, ['raw', 'body', 'summaryHtml', 'takeawayHtml', 'titleHtml', 'keyEquationHtml', 'summaryText', 'takeawayText'])
+    prints.set(paper, print)
     papers.push(paper)
+    madePapers.set(source, { file, budget: config.summaryWords, paper, print, problems: paperProblems, links: linkSources.at(-1)! })
   }
+  if (options.cache !== false) lastPapers = madePapers
   const months: Month[] = []
   for (const [i, m] of allMonths.entries()) {
     const key = monthJobs[i]!.key
@@ -495,9 +513,24 @@ const styleBundlePath = 'assets/collage.bundle.css'
 /** Rendered Markdown of the last build in this process, by cache key. */
 let lastRendered = new Map<string, RenderedFile>()
 
+/** A paper's record as a build made it, from its parse and its rendering. */
+interface MadePaper {
+  file: RenderedFile
+  /** The summary's word budget it was checked against. */
+  budget: number
+  paper: Paper
+  print: string
+  problems: Problem[]
+  links: LinkSource
+}
+
+/** Paper records of the last build in this process, by their parse. */
+let lastPapers = new WeakMap<PaperSource, MadePaper>()
+
 /** Forget what the last build of this process read and rendered, as a new process would start: for tests. */
 export function forgetLastBuild(): void {
   lastRendered = new Map()
+  lastPapers = new WeakMap()
   forgetParses()
 }
 

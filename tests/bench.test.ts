@@ -36,6 +36,14 @@ describe('the benchmark content generator', () => {
     }
   })
 
+  it('fills months a few times over when a site would otherwise run past 2100', () => {
+    const site = generateSite({ papers: 400, seed: 2, firstMonth: '2099-01' })
+    expect(site.papers).toHaveLength(400)
+    expect(Math.max(...site.papers.map((p) => Number(p.month.slice(0, 4))))).toBeLessThanOrEqual(2100)
+    // A site that fits keeps its weekly months.
+    expect(generateSite({ papers: 400, seed: 2 }).months.length).toBeGreaterThan(40)
+  })
+
   it('varies its formulas', () => {
     const site = generateSite({ papers: 200, seed: 3 })
     const display = site.papers.flatMap((p) => p.displayMath)

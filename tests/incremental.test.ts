@@ -215,6 +215,19 @@ describe('pages are rendered again only when something they show changed', () =>
     expect(result.pages - result.reused!).toBeGreaterThan(10)
   })
 
+  it('reports a paper’s warnings again in the same process, and follows a changed word budget', async () => {
+    const warnings = (result: Awaited<ReturnType<typeof build>>) => result.problems.filter((p) => p.ruleId === 'summary-too-long').length
+    const tight = await check(edit('site.yaml', 'title: Reuse\nbaseUrl: https://example.org/\nlanguages: [en, ru]\nsummaryWords: 3\n'))
+    expect(warnings(tight)).toBeGreaterThan(10)
+    // The papers did not change: their records, reused from the last build of this process, warn again.
+    const file = path.join(dir, 'templates/partials/month-nav.eta')
+    const again = await check(async () => writeFile(file, (await readFile(file, 'utf8')) + '<!-- month nav, budget edition -->\n'))
+    expect(again.upToDate ?? false).toBe(false)
+    expect(warnings(again)).toBe(warnings(tight))
+    const roomy = await check(edit('site.yaml', 'title: Reuse\nbaseUrl: https://example.org/\nlanguages: [en, ru]\n'))
+    expect(warnings(roomy)).toBe(0)
+  })
+
   it('after a partial changes, only the pages that include it are rendered again', async () => {
     const file = path.join(dir, 'templates/partials/month-nav.eta')
     const result = await check(async () => writeFile(file, (await readFile(file, 'utf8')) + '<!-- month nav, second edition -->\n'))

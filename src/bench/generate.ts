@@ -38,13 +38,18 @@ export interface GeneratedSite {
   macros: Readonly<Record<string, string>>
 }
 
+/** The last year a paper's front matter may give. */
+const lastYear = 2100
+
 /**
  * Generate a synthetic content folder: `site.yaml`, month folders with an `index.md`, and papers
  * of about 350 words of prose with varied inline and display math, a GFM table in about one
  * paper in five and a fenced code block in about one in five. Deterministic: the same options
  * give the same bytes.
  *
- * Months hold 4 or 5 papers most of the time (a weekly card) and up to 30 now and then.
+ * Months hold 4 or 5 papers most of the time (a weekly card) and up to 30 now and then. A site too
+ * large for that to end by 2100 (the last year a paper may have), such as 50,000 papers from 1980,
+ * has a few times as many in each month.
  *
  * @param options see {@link GenerateOptions}
  */
@@ -57,13 +62,17 @@ export function generateSite(options: GenerateOptions): GeneratedSite {
   const papers: GeneratedPaper[] = []
   const months: string[] = []
   const [startYear, startMonth] = (options.firstMonth ?? '1980-01').split('-').map(Number) as [number, number]
+  // Months hold about 8 papers on average: a site needing more months than there are up to 2100
+  // fills each month a few times over.
+  const monthsLeft = (lastYear - startYear + 1) * 12 - (startMonth - 1)
+  const scale = Math.max(1, Math.ceil(options.papers / (monthsLeft * 7)))
   let monthIndex = 0
   while (papers.length < options.papers) {
     const year = startYear + Math.floor((startMonth - 1 + monthIndex) / 12)
     const monthNumber = ((startMonth - 1 + monthIndex) % 12) + 1
     monthIndex++
     const key = `${year}-${String(monthNumber).padStart(2, '0')}`
-    const count = Math.min(options.papers - papers.length, r.chance(0.7) ? r.int(4, 5) : r.int(6, 30))
+    const count = Math.min(options.papers - papers.length, scale * (r.chance(0.7) ? r.int(4, 5) : r.int(6, 30)))
     months.push(key)
     const slugs = new Set<string>()
     const monthPapers: GeneratedPaper[] = []
