@@ -390,7 +390,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     })()
     feeding.catch(() => {})
     let templateFailed = false
-    for (const route of site.routes) {
+    for (const route of renderOrder(site.routes)) {
       const same = templateFailed ? undefined : keys.unchanged(route.path, (reads) => renderer.keyOf(route, reads), true)
       if (same && (await session.keep(outputPathOf(route)))) {
         keys.remember(route.path, same.key, same.reads)
@@ -560,6 +560,32 @@ export function outputPathOf(route: Route): string {
   const file = decodeURIComponent(route.path)
   if (file.endsWith('/')) return `${file.slice(1)}index.html`
   return file.slice(1)
+}
+
+/**
+ * The site's pages in the order they are rendered: each month's paper pages right after its page
+ * and slides, which show the same cards, so the HTML they share is read from the cache once while
+ * it is among the last few files read (see {@link RenderedCache}). The site keeps its own order.
+ */
+function renderOrder(routes: readonly Route[]): Route[] {
+  const papers = new Map<string, Route[]>()
+  const monthOf = (route: Route): string => `${route.language}\0${(route.key ?? '').slice(0, 7)}`
+  for (const route of routes) {
+    if (route.kind !== 'paper') continue
+    const list = papers.get(monthOf(route))
+    if (list) list.push(route)
+    else papers.set(monthOf(route), [route])
+  }
+  const out: Route[] = []
+  for (const route of routes) {
+    if (route.kind === 'paper') continue
+    out.push(route)
+    if (route.kind !== 'slides') continue
+    out.push(...(papers.get(monthOf(route)) ?? []))
+    papers.delete(monthOf(route))
+  }
+  for (const rest of papers.values()) out.push(...rest)
+  return out
 }
 
 /** Links written in one file, and the page they are read from. */

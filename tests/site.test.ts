@@ -1,10 +1,10 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { resolveConfig } from '../src/config.js'
-import { relatedPapers } from '../src/render/render.js'
+import { RelatedIndex, relatedPapers } from '../src/render/render.js'
 import { SiteTracker } from '../src/render/tracking.js'
 import { feedJobs, newest } from '../src/site/feeds.js'
-import { buildSite } from '../src/site/graph.js'
+import { buildSite, type SitePaper } from '../src/site/graph.js'
 import type { Month, Paper } from '../src/types.js'
 
 const config = resolveConfig({ baseUrl: 'https://example.org/digest' })
@@ -89,10 +89,36 @@ describe('relatedPapers', () => {
       paper('2021-01', 'none', '2021-01-07', ['z'])
     ]
     const { site } = buildSite(config, [month('2021-01')], all)
-    const byTag = new Map(site.tags.map((t) => [t.name, t.papers]))
+    const index = new RelatedIndex(site.papers)
     const p = site.papers.find((sp) => sp.paper.slug === 'p')!
-    expect(relatedPapers(p, byTag).map((sp) => sp.paper.slug)).toEqual(['two-new', 'two-old', 'one-new'])
-    expect(relatedPapers(p, byTag, 10).map((sp) => sp.paper.slug)).toEqual(['two-new', 'two-old', 'one-new', 'one-old'])
+    expect(relatedPapers(p, index).map((sp) => sp.paper.slug)).toEqual(['two-new', 'two-old', 'one-new'])
+    expect(relatedPapers(p, index, 10).map((sp) => sp.paper.slug)).toEqual(['two-new', 'two-old', 'one-new', 'one-old'])
+  })
+
+  /** The definition, by brute force: every other paper, by shared tags, then newest, then address. */
+  function bruteForce(paper: SitePaper, papers: readonly SitePaper[], limit: number): string[] {
+    const own = new Set(paper.paper.tags)
+    return papers
+      .filter((sp) => sp !== paper)
+      .map((sp) => ({ sp, shared: new Set(sp.paper.tags.filter((t) => own.has(t))).size }))
+      .filter(({ shared }) => shared > 0)
+      .sort((a, b) => b.shared - a.shared || (a.sp.paper.date > b.sp.paper.date ? -1 : a.sp.paper.date < b.sp.paper.date ? 1 : a.sp.route < b.sp.route ? -1 : 1))
+      .slice(0, limit)
+      .map(({ sp }) => sp.route)
+  }
+
+  it('chooses what looking at every paper would, for papers of up to six tags out of seven', () => {
+    const tags = ['a', 'b', 'c', 'd', 'e', 'f', 'g']
+    const entry = fc.record({ day: fc.integer({ min: 1, max: 9 }), tags: fc.subarray(tags, { maxLength: 6 }) })
+    fc.assert(
+      fc.property(fc.array(entry, { minLength: 1, maxLength: 40 }), fc.integer({ min: 1, max: 6 }), (entries, limit) => {
+        const all = entries.map((e, i) => paper('2021-01', `p${i}`, `2021-01-0${e.day}`, e.tags))
+        const { site } = buildSite(config, [month('2021-01')], all)
+        const index = new RelatedIndex(site.papers)
+        for (const sp of site.papers) expect(relatedPapers(sp, index, limit).map((r) => r.route)).toEqual(bruteForce(sp, site.papers, limit))
+      }),
+      { numRuns: 300 }
+    )
   })
 })
 

@@ -200,7 +200,7 @@ export function createRenderer(templatesDir: string, site: Site, assetVersion: s
       data.title = `${paper.paper.titleText} · ${siteTitle}`
       data.description = paper.paper.summaryText.length > 200 ? paper.paper.summaryText.slice(0, 197).replace(/\s+\S*$/, '') + '…' : paper.paper.summaryText
       // Chosen among the papers of its tags; the tags' signatures say when the choice may change.
-      data.related = wrap(relatedPapers(raw, tagIndex(context.edition.papers)))
+      data.related = wrap(relatedPapers(raw, relatedIndex(context.edition.papers)))
       for (const tag of paper.paper.tags) tracker?.noteRelated(context.edition.language, tag)
       data.citation = { bibtex: toBibtex(paper), meta: citationMeta(paper, site.config), jsonLd: paperJsonLd(paper, site.config) }
       data.readingMinutes = readingMinutes(paper.paper.wordCount)
@@ -259,54 +259,120 @@ export function createRenderer(templatesDir: string, site: Site, assetVersion: s
 }
 
 /**
- * Papers that share tags with a paper, most shared tags first, then newest; at most `limit`.
- * Only papers that share a tag are looked at, so the cost does not grow with the whole site.
+ * Papers that share tags with a paper, most shared tags first, then newest, then by address; at
+ * most `limit` (see {@link RelatedIndex}).
  *
  * @param paper the paper
- * @param byTag papers of each tag
+ * @param index the related-paper index of the paper's edition
  */
-export function relatedPapers(paper: SitePaper, byTag: ReadonlyMap<string, readonly SitePaper[]>, limit = 3): SitePaper[] {
-  const shared = new Map<SitePaper, number>()
-  for (const tag of paper.paper.tags) {
-    for (const other of byTag.get(tag) ?? []) {
-      if (other !== paper) shared.set(other, (shared.get(other) ?? 0) + 1)
-    }
-  }
-  // Keep the best few in one pass: sorting every candidate is wasted work on a large site.
-  const best: Array<[SitePaper, number]> = []
-  for (const entry of shared) {
-    let i = best.length
-    while (i > 0 && ranksBefore(entry, best[i - 1]!)) i--
-    if (i < limit) {
-      best.splice(i, 0, entry)
-      if (best.length > limit) best.pop()
-    }
-  }
-  return best.map(([p]) => p)
+export function relatedPapers(paper: SitePaper, index: RelatedIndex, limit = 3): SitePaper[] {
+  return index.related(paper, limit)
 }
 
-/** More shared tags first, then newer, then by address: a total order, so output is stable. */
-function ranksBefore([a, x]: [SitePaper, number], [b, y]: [SitePaper, number]): boolean {
-  if (x !== y) return x > y
-  if (a.paper.date !== b.paper.date) return a.paper.date > b.paper.date
-  return a.route < b.route
-}
+/** Tag sets indexed whole, up to this many tags: a paper has 2^n - 1 entries at most. */
+const indexedTags = 3
 
-const tagIndexes = new WeakMap<readonly SitePaper[], Map<string, SitePaper[]>>()
+/**
+ * The papers of an edition by each set of up to three of their tags, newest first, to find a
+ * paper's related papers without looking at every paper of its tags. With a site of thousands of
+ * papers and a few dozen tags, a tag holds thousands of papers: going through all of them for
+ * each paper page made rendering grow with the square of the site.
+ *
+ * A paper with at most three tags looks at the first few papers of each set of its tags, from the
+ * sets of all its tags down to single tags: a paper that shares exactly `c` of its tags is in one
+ * set of `c`, and one that shares more was already looked at. A paper with more tags goes through
+ * every paper that shares three of them first (there are few on most sites).
+ */
+export class RelatedIndex {
+  private readonly lists = new Map<string, SitePaper[]>()
 
-/** Papers by tag, built once per list of papers. */
-function tagIndex(papers: readonly SitePaper[]): Map<string, SitePaper[]> {
-  let index = tagIndexes.get(papers)
-  if (!index) {
-    index = new Map()
-    for (const sp of papers) {
-      for (const tag of sp.paper.tags) {
-        const list = index.get(tag) ?? []
-        list.push(sp)
-        index.set(tag, list)
+  constructor(papers: readonly SitePaper[]) {
+    for (const sp of [...papers].sort(byRank)) {
+      for (let size = 1; size <= indexedTags; size++) {
+        for (const key of tagSets(tagsOf(sp), size)) {
+          const list = this.lists.get(key)
+          if (list) list.push(sp)
+          else this.lists.set(key, [sp])
+        }
       }
     }
-    tagIndexes.set(papers, index)
+  }
+
+  related(paper: SitePaper, limit = 3): SitePaper[] {
+    const tags = tagsOf(paper)
+    const own = new Set(tags)
+    const shared = (other: SitePaper): number => tagsOf(other).filter((t) => own.has(t)).length
+    const best: SitePaper[] = []
+    const taken = new Set<SitePaper>([paper])
+    const take = (chosen: readonly SitePaper[]): void => {
+      for (const sp of chosen) {
+        best.push(sp)
+        taken.add(sp)
+      }
+    }
+    let size = Math.min(tags.length, indexedTags)
+    if (tags.length > indexedTags) {
+      // Every paper sharing three tags or more is in a list of three of this paper's tags.
+      const found = new Map<SitePaper, number>()
+      for (const key of tagSets(tags, indexedTags)) for (const sp of this.lists.get(key) ?? []) if (!taken.has(sp) && !found.has(sp)) found.set(sp, shared(sp))
+      take(
+        [...found]
+          .sort(([a, x], [b, y]) => (x !== y ? y - x : byRank(a, b)))
+          .slice(0, limit)
+          .map(([sp]) => sp)
+      )
+      size = indexedTags - 1
+    }
+    for (; size >= 1 && best.length < limit; size--) {
+      const need = limit - best.length
+      const candidates: SitePaper[] = []
+      for (const key of tagSets(tags, size)) {
+        let n = 0
+        for (const sp of this.lists.get(key) ?? []) {
+          if (taken.has(sp)) continue
+          candidates.push(sp)
+          if (++n === need) break
+        }
+      }
+      take(candidates.sort(byRank).slice(0, need))
+    }
+    return best
+  }
+}
+
+/** Newer first, then by address: a total order, so output is stable. */
+function byRank(a: SitePaper, b: SitePaper): number {
+  if (a.paper.date !== b.paper.date) return a.paper.date > b.paper.date ? -1 : 1
+  return a.route < b.route ? -1 : a.route > b.route ? 1 : 0
+}
+
+/** A paper's tags, each once, in order. */
+function tagsOf(sp: SitePaper): string[] {
+  return [...new Set(sp.paper.tags)].sort()
+}
+
+/** Every set of `size` of the (sorted, distinct) tags, as a key. */
+function tagSets(tags: readonly string[], size: number): string[] {
+  const out: string[] = []
+  const pick = (from: number, chosen: string[]): void => {
+    if (chosen.length === size) {
+      out.push(chosen.join('\n'))
+      return
+    }
+    for (let i = from; i <= tags.length - (size - chosen.length); i++) pick(i + 1, [...chosen, tags[i]!])
+  }
+  pick(0, [])
+  return out
+}
+
+const relatedIndexes = new WeakMap<readonly SitePaper[], RelatedIndex>()
+
+/** The related-paper index of a list of papers, built once per list. */
+function relatedIndex(papers: readonly SitePaper[]): RelatedIndex {
+  let index = relatedIndexes.get(papers)
+  if (!index) {
+    index = new RelatedIndex(papers)
+    relatedIndexes.set(papers, index)
   }
   return index
 }

@@ -84,6 +84,8 @@ export interface SearchSource {
   url: string
   paper?: SitePaper
   month?: SiteMonth
+  /** The document, made afresh. */
+  html(): string
 }
 
 /**
@@ -121,7 +123,7 @@ export function searchShards(site: Site, size = searchShardSize): SearchShard[] 
       bundle: n === 0 ? root : `${root}shard-${i}/`,
       language: edition.language,
       documents: () => docs.map((d) => ({ url: d.url, html: d.html() })),
-      sources: docs.map(({ url, paper, month }) => ({ url, ...(paper ? { paper } : {}), ...(month ? { month } : {}) }))
+      sources: docs
     }))
   })
 }
@@ -189,7 +191,7 @@ function escapeText(value: string): string {
  *
  * @param e the site in one language
  */
-function editionDocuments(e: Edition): Array<SearchSource & { html: () => string }> {
+function editionDocuments(e: Edition): SearchSource[] {
   return [
     ...e.months.map((month) => ({ url: month.route, month, html: () => monthSearchDocument(month, e.language) })),
     ...e.papers.map((paper) => ({ url: paper.route, paper, html: () => paperSearchDocument(paper, e.language) }))
