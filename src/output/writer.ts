@@ -332,13 +332,14 @@ export class DiskWriter implements Writer {
         if (rel in hashes) throw new OutputError(`Two files of the site would be written to ${rel}`)
         // Claim the path before any await: writes may run side by side.
         hashes[rel] = ''
-        const bytes = 'copyFrom' in f ? await readFile(f.copyFrom) : f.data
+        // Text is encoded once, for the hash and the file alike.
+        const bytes = 'copyFrom' in f ? await readFile(f.copyFrom) : typeof f.data === 'string' ? Buffer.from(f.data) : f.data
         const hash = hashBytes(bytes)
         if (!replacing) {
           hashes[rel] = hash
           if (previous[rel] === hash) return
           pending.set(rel, 'copyFrom' in f ? { copyFrom: f.copyFrom } : bytes)
-          pendingBytes += typeof bytes === 'string' ? bytes.length * 3 : bytes.byteLength
+          pendingBytes += bytes.byteLength
           if (pendingBytes > limit) await replace()
           return
         }
@@ -376,6 +377,6 @@ export class DiskWriter implements Writer {
   }
 }
 
-function hashBytes(bytes: string | Uint8Array): string {
+function hashBytes(bytes: Uint8Array): string {
   return createHash('sha1').update(bytes).digest('base64url')
 }
