@@ -68,6 +68,35 @@ const jsonCodec: Codec<never> = {
 
 const bytesCodec: Codec<Uint8Array> = { encode: (value) => value, decode: (bytes) => bytes }
 
+/** Plain data whose leaves are all strings, such as rendered HTML by part and field. */
+export type Texts = string | Texts[] | { [key: string]: Texts }
+
+/**
+ * Strings as their UTF-8 bytes, after a line of JSON that gives the value's shape with each
+ * string's length in bytes in its place. Reading back decodes each string from its bytes, with no
+ * escapes to undo: several times faster than JSON for long HTML, and as small.
+ */
+const textsCodec: Codec<Texts> = {
+  encode: (value) => {
+    const chunks: Buffer[] = []
+    const shape = JSON.stringify(value, (_key, v: unknown) => {
+      if (typeof v !== 'string') return v
+      const bytes = Buffer.from(v)
+      chunks.push(bytes)
+      return bytes.length
+    })
+    return Buffer.concat([Buffer.from(shape + '\n'), ...chunks])
+  },
+  decode: (bytes) => {
+    const end = bytes.indexOf(10)
+    if (end === -1) throw new Error('No shape line')
+    let at = end + 1
+    const value = JSON.parse(bytes.toString('utf8', 0, end), (_key, v: unknown) => (typeof v === 'number' ? bytes.toString('utf8', at, (at += v)) : v)) as Texts
+    if (at !== bytes.length) throw new Error('Entry is cut short or too long')
+    return value
+  }
+}
+
 // V8's own format reads back several times faster than JSON for large values of many strings.
 const v8Codec: Codec<never> = {
   encode: (value) => serialize(value),
@@ -144,6 +173,13 @@ export class DiskCache<T> extends FileCache<T> {
 export class DiskValueCache<T> extends FileCache<T> {
   constructor(dir: string | undefined, readOnly = false) {
     super(dir, readOnly, v8Codec as Codec<T>)
+  }
+}
+
+/** A {@link FileCache} of values whose leaves are all strings (see {@link Texts}), such as rendered HTML. */
+export class DiskTextsCache<T extends Texts> extends FileCache<T> {
+  constructor(dir: string | undefined, readOnly = false) {
+    super(dir, readOnly, textsCodec as unknown as Codec<T>)
   }
 }
 

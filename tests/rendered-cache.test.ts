@@ -1,6 +1,7 @@
-import { rm } from 'node:fs/promises'
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { DiskTextsCache, type Texts } from '../src/cache.js'
 import type { Rendered } from '../src/markdown/processor.js'
 import type { RenderedFile } from '../src/markdown/render-job.js'
 import { RenderedCache } from '../src/markdown/rendered-cache.js'
@@ -12,7 +13,7 @@ const temp = useTempDirs()
 function fileOf(n: number): RenderedFile {
   const part = (html: string, text: string, displayMath: string[] = []): Rendered => ({ html, text, words: 2, displayMath, internalLinks: [], problems: [] })
   return {
-    summary: part(`<p>${`summary ${n} `.repeat(200)}</p>`, `summary ${n} `.repeat(200), [`<span class="katex-display">x_${n}</span>`]),
+    summary: part(`<p>${`summary ${n} − α∑ 📄 `.repeat(200)}</p>`, `summary ${n} `.repeat(200), [`<span class="katex-display">x_${n}</span>`, '']),
     takeaway: part(`<p>${`takeaway ${n} `.repeat(100)}</p>`, `takeaway ${n}`),
     title: part(`Title ${n}`, `Title ${n}`)
   }
@@ -64,6 +65,19 @@ describe('the rendered-Markdown cache', () => {
     expect(files[1]!.title!.html).toBe('Title 1')
     expect(files[1]!.takeaway!.text).toBe('takeaway 1')
     expect(renders).toEqual([0, 5])
+  })
+
+  it('keeps strings of any characters byte for byte, and takes a damaged entry for a miss', async () => {
+    const dir = await temp()
+    const cache = new DiskTextsCache<Texts>(dir)
+    const value = { 'a\nkey "quoted"': { html: 'line\none\u0000 \u2028 é − 😀', list: ['', '{"json": 1}\n', '\\'] }, empty: '' }
+    await cache.set('k', value)
+    expect(cache.getSync('k')).toEqual(JSON.parse(JSON.stringify(value)))
+    const [shard] = await readdir(dir)
+    const file = path.join(dir, shard!, 'k')
+    const bytes = await readFile(file)
+    await writeFile(file, bytes.subarray(0, bytes.length - 3))
+    expect(cache.getSync('k')).toBeUndefined()
   })
 
   it('gives a file back as it is when it cannot write', async () => {

@@ -1,4 +1,4 @@
-import { DiskCache, DiskValueCache, hashOf } from '../cache.js'
+import { DiskCache, DiskTextsCache, DiskValueCache, hashOf } from '../cache.js'
 import type { Rendered } from './processor.js'
 import type { RenderedFile } from './render-job.js'
 
@@ -29,7 +29,7 @@ const htmlKept = 128
  */
 export class RenderedCache {
   private readonly meta: DiskCache<Record<string, RenderedMeta>>
-  private readonly html: DiskCache<Record<string, RenderedHtml>>
+  private readonly html: DiskTextsCache<Record<string, RenderedHtml>>
   /** The first entries of every file of the last build, in one file: read at once, not file by file. */
   private readonly indexes: DiskValueCache<Array<[string, Record<string, RenderedMeta>]>>
   private index: Map<string, Record<string, RenderedMeta>> | undefined
@@ -49,7 +49,7 @@ export class RenderedCache {
    */
   constructor(dir: string | undefined, readOnly: boolean, site = '') {
     this.meta = new DiskCache(dir && `${dir}/meta`, readOnly)
-    this.html = new DiskCache(dir && `${dir}/html`, readOnly)
+    this.html = new DiskTextsCache(dir && `${dir}/html`, readOnly)
     this.indexes = new DiskValueCache(dir && `${dir}/index`, readOnly)
     this.indexKey = hashOf(site, process.version)
     this.writes = dir !== undefined && !readOnly
