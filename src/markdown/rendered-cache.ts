@@ -74,8 +74,9 @@ export class RenderedCache {
   }
 
   /**
-   * A file's rendering, or undefined when the cache does not hold it. Its HTML is read on first
-   * use; should that entry be gone by then, `again` renders the file once more.
+   * A file's rendering, or undefined when the cache does not hold it. Its HTML is read when used
+   * (and stays at hand while it is among the last few files read); should that entry be gone by
+   * then, `again` renders the file once more.
    *
    * @param key the file's cache key
    * @param again renders the file, synchronously
@@ -105,7 +106,7 @@ export class RenderedCache {
     return lazy
   }
 
-  /** A file from its first entry, whose larger parts read their HTML on first use. */
+  /** A file from its first entry, whose larger parts read their HTML when used. */
   private lazy(key: string, meta: Record<string, RenderedMeta>, again: () => RenderedFile): RenderedFile {
     const htmlOf = (part: string): RenderedHtml => {
       let html = this.recentHtml.get(key)
