@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
+import { constants } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { cac } from 'cac'
@@ -27,6 +29,25 @@ const version = (JSON.parse(readFileSync(path.join(path.dirname(fileURLToPath(im
 class UsageError extends Error {}
 
 /**
+ * V8 lets its heap grow to several times what is live before it collects again; a build of tens of
+ * thousands of papers then peaks at gigabytes, most of it garbage. This lets it grow by half.
+ */
+const lowMemoryFlag = '--heap-growing-percent=50'
+
+/**
+ * Run the same command in a Node.js process started with {@link lowMemoryFlag}: V8 reads it when it
+ * starts. The child prints to the same terminal; its exit code is the command's.
+ */
+function inLowMemory(argv: readonly string[]): Promise<number> {
+  const bin = fileURLToPath(new URL('../bin/collage.js', import.meta.url))
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...process.execArgv, lowMemoryFlag, bin, ...argv], { stdio: 'inherit' })
+    child.on('error', reject)
+    child.on('exit', (code, signal) => resolve(code ?? 128 + (signal ? constants.signals[signal] : 0)))
+  })
+}
+
+/**
  * Run the command line. The only place that prints or decides the exit code.
  *
  * @param argv arguments after the program name
@@ -43,8 +64,10 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     .option('--base-url <url>', 'Absolute URL the site is served from (overrides site.yaml)')
     .option('--drafts', 'Include papers marked draft: true')
     .option('--no-cache', 'Make everything again: use no cache, and write every file of the output afresh')
-    .action((options: { content: string; out: string; baseUrl?: string; drafts?: boolean; cache?: boolean }) => {
+    .option('--low-memory', 'For a very large site: collect garbage sooner, for about a third less memory and a quarter more time')
+    .action((options: { content: string; out: string; baseUrl?: string; drafts?: boolean; cache?: boolean; lowMemory?: boolean }) => {
       action = async () => {
+        if (options.lowMemory && !process.execArgv.includes(lowMemoryFlag)) return await inLowMemory(argv)
         const content = stringOption(argv, '--content', options.content)
         const out = stringOption(argv, '--out', options.out)
         const rawBase = stringOption(argv, '--base-url', options.baseUrl)
@@ -56,7 +79,8 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
           io.err(pc.red(`Build failed: ${count(result.problems, 'error')}; ${out} was left as it was.`))
           return exitCodes.problems
         }
-        io.out(result.upToDate ? `${pc.green('Up to date:')} nothing changed since the last build of ${out} (${result.pages} pages), checked in ${formatMs(result.ms)}${warnings(result)}` : `${pc.green('Built')} ${result.pages} pages (${result.files} files) into ${out} in ${formatMs(result.ms)}${result.reused ? `, ${result.reused} of them unchanged and kept` : ''}${warnings(result)}`)
+        const mode = process.execArgv.includes(lowMemoryFlag) ? ' (low memory)' : ''
+        io.out(result.upToDate ? `${pc.green('Up to date:')} nothing changed since the last build of ${out} (${result.pages} pages), checked in ${formatMs(result.ms)}${warnings(result)}` : `${pc.green('Built')} ${result.pages} pages (${result.files} files) into ${out} in ${formatMs(result.ms)}${mode}${result.reused ? `, ${result.reused} of them unchanged and kept` : ''}${warnings(result)}`)
         return exitCodes.ok
       }
     })

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process'
-import { readdir, readFile, writeFile } from 'node:fs/promises'
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import katex from 'katex'
@@ -249,6 +249,20 @@ describe('collage build (CLI)', () => {
     await writeFile(page, 'edited by hand')
     expect((await cli(['build', '--no-cache'])).code).toBe(0)
     expect(await readFile(page, 'utf8')).toBe(built)
+  })
+
+  it('builds in a process whose heap grows less with --low-memory, and passes on its exit code', async () => {
+    await writeContent(path.join(dir, 'content'), { '2021-01/good.md': paperFile({ title: 'Low memory' }) })
+    const ok = await cli(['build', '--low-memory', '--no-cache'])
+    expect(ok.code).toBe(0)
+    // Only a build in the process started with the flag says so.
+    expect(ok.stdout).toContain('(low memory)')
+    expect(await readFile(path.join(dir, 'dist', '2021', '01', 'good', 'index.html'), 'utf8')).toContain('Low memory')
+    await writeContent(path.join(dir, 'content'), { '2021-01/bad.md': '---\ntitle: [\n---\n' })
+    const failed = await cli(['build', '--low-memory'])
+    expect(failed.code).toBe(1)
+    expect(failed.stderr).toContain('bad.md')
+    await rm(path.join(dir, 'content', '2021-01', 'bad.md'))
   })
 })
 
