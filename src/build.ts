@@ -258,15 +258,17 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     const made = options.cache === false ? undefined : lastPapers.get(source)
     if (made && made.file === file && made.budget === config.summaryWords && !source.figure) {
       problems.push(...made.problems)
-      linkSources.push(made.links)
+      linkSources.push(...made.links)
       prints.set(made.paper, made.print)
       papers.push(made.paper)
       madePapers.set(source, made)
       continue
     }
     const paperProblems: Problem[] = []
-    const paper = renderPaper(source, file, config.summaryWords, paperProblems, linkSources)
+    const paperLinks: LinkSource[] = []
+    const paper = renderPaper(source, file, config.summaryWords, paperProblems, paperLinks)
     problems.push(...paperProblems)
+    linkSources.push(...paperLinks)
     if (source.figure) {
       const figure = await resolveFigure(source, realContent, problems)
       if (figure) {
@@ -278,7 +280,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     const print = recordPrint(key, paper, ['raw', 'body', 'summaryHtml', 'takeawayHtml', 'titleHtml', 'keyEquationHtml', 'summaryText', 'takeawayText'])
     prints.set(paper, print)
     papers.push(paper)
-    madePapers.set(source, { file, budget: config.summaryWords, paper, print, problems: paperProblems, links: linkSources.at(-1)! })
+    madePapers.set(source, { file, budget: config.summaryWords, paper, print, problems: paperProblems, links: paperLinks })
   }
   if (options.cache !== false) lastPapers = madePapers
   const months: Month[] = []
@@ -521,7 +523,7 @@ interface MadePaper {
   paper: Paper
   print: string
   problems: Problem[]
-  links: LinkSource
+  links: LinkSource[]
 }
 
 /** Paper records of the last build in this process, by their parse. */

@@ -285,11 +285,15 @@ const indexedTags = 3
  */
 export class RelatedIndex {
   private readonly lists = new Map<string, SitePaper[]>()
+  /** Each paper's tags, each once, sorted. */
+  private readonly tags = new Map<SitePaper, string[]>()
 
   constructor(papers: readonly SitePaper[]) {
     for (const sp of [...papers].sort(byRank)) {
+      const tags = [...new Set(sp.paper.tags)].sort()
+      this.tags.set(sp, tags)
       for (let size = 1; size <= indexedTags; size++) {
-        for (const key of tagSets(tagsOf(sp), size)) {
+        for (const key of tagSets(tags, size)) {
           const list = this.lists.get(key)
           if (list) list.push(sp)
           else this.lists.set(key, [sp])
@@ -299,9 +303,9 @@ export class RelatedIndex {
   }
 
   related(paper: SitePaper, limit = 3): SitePaper[] {
-    const tags = tagsOf(paper)
+    const tags = this.tagsOf(paper)
     const own = new Set(tags)
-    const shared = (other: SitePaper): number => tagsOf(other).filter((t) => own.has(t)).length
+    const shared = (other: SitePaper): number => this.tagsOf(other).filter((t) => own.has(t)).length
     const best: SitePaper[] = []
     const taken = new Set<SitePaper>([paper])
     const take = (chosen: readonly SitePaper[]): void => {
@@ -338,17 +342,17 @@ export class RelatedIndex {
     }
     return best
   }
+
+  /** A paper's tags, each once, sorted (as indexed, for a paper of the index). */
+  private tagsOf(sp: SitePaper): string[] {
+    return this.tags.get(sp) ?? [...new Set(sp.paper.tags)].sort()
+  }
 }
 
 /** Newer first, then by address: a total order, so output is stable. */
 function byRank(a: SitePaper, b: SitePaper): number {
   if (a.paper.date !== b.paper.date) return a.paper.date > b.paper.date ? -1 : 1
   return a.route < b.route ? -1 : a.route > b.route ? 1 : 0
-}
-
-/** A paper's tags, each once, in order. */
-function tagsOf(sp: SitePaper): string[] {
-  return [...new Set(sp.paper.tags)].sort()
 }
 
 /** Every set of `size` of the (sorted, distinct) tags, as a key. */
