@@ -2,16 +2,23 @@ import { availableParallelism } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 
+/** Batches a worker holds at once: it starts the next while its last answer is being taken. */
+const batchesInFlight = 2
+
 /**
  * Run jobs in worker threads, one per core (at most), handing out batches as workers finish.
  * Workers answer each batch with one result per job, in order.
+ *
+ * Each worker is sent a second batch before it answers the first, so it never waits while this
+ * thread takes its answer (such as writing it to a cache).
  *
  * @param workerFile the compiled worker module
  * @param workerData what each worker starts with
  * @param jobs the jobs; structured-cloneable
  * @param batchSize jobs per message
- * @param onResult when given, takes each result as it comes (a worker gets its next batch once
- *   this settled for the last), and `results` stays empty: results are never all held at once
+ * @param onResult when given, takes each result as it comes, and `results` stays empty: results
+ *   are never all held at once. A worker is sent another batch once its answers are taken, so at
+ *   most {@link batchesInFlight} batches per worker are rendered or waiting to be taken.
  * @returns the results in job order, and how many workers ran
  */
 export async function runInWorkers<Job, Result>(
@@ -30,33 +37,40 @@ export async function runInWorkers<Job, Result>(
       workers.map(
         (worker) =>
           new Promise<void>((resolve, reject) => {
-            let start = 0
-            const send = (): void => {
-              if (next >= jobs.length) {
-                resolve()
-                return
+            // Where each batch sent and not yet answered starts, oldest first.
+            const sent: number[] = []
+            // Batches sent whose answers are not yet taken.
+            let open = 0
+            const pump = (): void => {
+              while (open < batchesInFlight && next < jobs.length) {
+                const batch = jobs.slice(next, next + batchSize)
+                sent.push(next)
+                next += batch.length
+                open++
+                worker.postMessage(batch)
               }
-              start = next
-              const batch = jobs.slice(start, start + batchSize)
-              next += batch.length
-              worker.postMessage(batch)
+              if (open === 0) resolve()
+            }
+            const taken = (): void => {
+              open--
+              pump()
             }
             worker.on('message', (answers: Result[]) => {
-              const from = start
+              const from = sent.shift()!
               if (!onResult) {
                 answers.forEach((answer, i) => {
                   results[from + i] = answer
                 })
-                send()
+                taken()
                 return
               }
-              Promise.all(answers.map((answer, i) => onResult(from + i, answer))).then(send, reject)
+              Promise.all(answers.map((answer, i) => onResult(from + i, answer))).then(taken, reject)
             })
             worker.on('error', reject)
             worker.on('exit', (code) => {
               if (code !== 0) reject(new Error(`A worker stopped with code ${code}`))
             })
-            send()
+            pump()
           })
       )
     )
