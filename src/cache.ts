@@ -144,10 +144,17 @@ class FileCache<T> {
     if (!this.dir || this.readOnly) return
     const file = this.fileOf(key)
     try {
-      await mkdir(path.dirname(file), { recursive: true })
       // Write then rename: a killed build never leaves a half entry behind.
       const temp = `${file}.${process.pid}.tmp`
-      await writeFile(temp, this.codec.encode(value))
+      const bytes = this.codec.encode(value)
+      try {
+        await writeFile(temp, bytes)
+      } catch (error) {
+        // The entry's folder is made when first needed: most writes go to a folder that exists.
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+        await mkdir(path.dirname(file), { recursive: true })
+        await writeFile(temp, bytes)
+      }
       await rename(temp, file)
     } catch {
       // Only speed is lost.

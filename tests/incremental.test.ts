@@ -101,8 +101,9 @@ describe('incremental builds equal clean builds, byte for byte', () => {
   })
 
   it('after a paper changes, with only the index of the rendered-Markdown cache left', async () => {
-    // The first entry of every file the last build used is also in one index file.
-    await rm(path.join(dir, '.collage-cache/render/meta'), { recursive: true })
+    // The first part of every file the last build used is also in one index file; the entries that
+    // hold the HTML are gone too, so pages that show a file render it again.
+    await rm(path.join(dir, '.collage-cache/render/entries'), { recursive: true })
     const result = await check(() => writeFile(path.join(dir, 'content/2021-01/beta.md'), paperFile({ title: 'Beta, revised', date: '2021-01-11', tags: ['x', 'y'] })))
     expect(result.rendered).toBe(1)
   })
@@ -208,7 +209,7 @@ describe('pages are rendered again only when something they show changed', () =>
 
   it('renders a file again when its cached HTML is gone by the time a page needs it', async () => {
     // The cache's first entry (text, links, problems) is there; its HTML entry is not.
-    await rm(path.join(dir, '.collage-cache/render/html'), { recursive: true })
+    await rm(path.join(dir, '.collage-cache/render/entries'), { recursive: true })
     forgetLastBuild()
     const file = path.join(dir, 'templates/partials/card.eta')
     const result = await check(async () => writeFile(file, (await readFile(file, 'utf8')) + '<!-- card, third edition -->\n'))

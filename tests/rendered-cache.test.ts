@@ -34,6 +34,16 @@ describe('the rendered-Markdown cache', () => {
       throw new Error('rendered again')
     })
     expect(structuredClone(found)).toEqual(fileOf(1))
+
+    // Without the index (a build killed before it wrote one), each file's own entry holds all of it.
+    await rm(path.join(dir, 'index'), { recursive: true })
+    const unindexed = new RenderedCache(dir, false)
+    await unindexed.open()
+    const read = await unindexed.get('k1', () => {
+      throw new Error('rendered again')
+    })
+    expect(structuredClone(read)).toEqual(fileOf(1))
+    expect(await unindexed.get('k2', () => fileOf(2))).toBeUndefined()
   })
 
   it('holds the HTML of the last files only: an older file reads its HTML from disk again', async () => {
@@ -52,7 +62,7 @@ describe('the rendered-Markdown cache', () => {
     }
     // With the HTML entries gone from disk, only what the cache still holds in memory is found
     // without rendering the file again.
-    await rm(path.join(dir, 'html'), { recursive: true })
+    await rm(path.join(dir, 'entries'), { recursive: true })
     expect(files[299]!.summary!.html).toBe(fileOf(299).summary!.html)
     expect(renders).toEqual([])
     expect(files[0]!.summary!.html).toBe(fileOf(0).summary!.html)

@@ -1,11 +1,11 @@
-import { DiskCache, DiskTextsCache, DiskValueCache, hashOf } from '../cache.js'
+import { DiskTextsCache, DiskValueCache, hashOf } from '../cache.js'
 import type { Rendered } from './processor.js'
 import type { RenderedFile } from './render-job.js'
 
 /** What a part of a file renders to, but its HTML and long text; or all of it, for a small part such as a title. */
 type RenderedMeta = Omit<Rendered, 'html' | 'displayMath' | 'text'> & { text?: string }
 
-/** A part whose HTML is at most this long is kept whole in the first entry: lists of titles need no second. */
+/** A part whose HTML is at most this long is kept whole in the first part: lists of titles read no entry. */
 const smallPart = 1024
 
 /** The HTML of a part, and its plain text when that is not small. */
@@ -19,24 +19,30 @@ type RenderedHtml = Pick<Rendered, 'html' | 'displayMath'> & { text?: string }
 const htmlKept = 128
 
 /**
- * Rendered Markdown on disk, in two entries per file: what every build needs (word count, links,
+ * One file's entry on disk: its first part (`meta`, as JSON) and its HTML and long text.
+ * One file per entry, not two: a cold build writes thousands of them.
+ */
+type Entry = { meta: string; html: Record<string, RenderedHtml> }
+
+/**
+ * Rendered Markdown on disk, in two parts per file: what every build needs (word count, links,
  * problems, short plain text) and the HTML and long plain text, which only pages rendered again
- * need. A hit reads the first entry; the second is read when a page uses a part's `html`,
- * `displayMath` or long `text`, and only the last few files' stay in memory. So a rebuild after a
- * small change reads a small part of the cache, and no build holds every file's HTML or every
- * summary's text. A small part, such as a title, is kept whole in the first entry, so a list of
- * titles reads no second entries.
+ * need. The first parts of every file of the last build are also kept together in one index, so
+ * a hit reads no file of its own; a file's entry is read when a page uses a part's `html`,
+ * `displayMath` or long `text`, and only the last few files' HTML stays in memory. So a rebuild
+ * after a small change reads a small part of the cache, and no build holds every file's HTML or
+ * every summary's text. A small part, such as a title, is kept whole in the first part, so a list
+ * of titles reads no entries.
  */
 export class RenderedCache {
-  private readonly meta: DiskCache<Record<string, RenderedMeta>>
-  private readonly html: DiskTextsCache<Record<string, RenderedHtml>>
-  /** The first entries of every file of the last build, in one file: read at once, not file by file. */
+  private readonly entries: DiskTextsCache<Entry>
+  /** The first parts of every file of the last build, in one file: read at once, not file by file. */
   private readonly indexes: DiskValueCache<Array<[string, Record<string, RenderedMeta>]>>
   private index: Map<string, Record<string, RenderedMeta>> | undefined
-  /** First entries this build used, for the next index. */
+  /** First parts this build used, for the next index. */
   private readonly used = new Map<string, Record<string, RenderedMeta>>()
   private readonly indexKey: string
-  /** First entries of the files this cache made or gave, for {@link touch}. */
+  /** First parts of the files this cache made or gave, for {@link touch}. */
   private readonly metas = new WeakMap<RenderedFile, Record<string, RenderedMeta>>()
   /** The HTML read last, by key, the most recent last: at most {@link htmlKept} files. */
   private readonly recentHtml = new Map<string, Record<string, RenderedHtml>>()
@@ -48,8 +54,7 @@ export class RenderedCache {
    * @param site what the build renders (such as its content folder), to name its index
    */
   constructor(dir: string | undefined, readOnly: boolean, site = '') {
-    this.meta = new DiskCache(dir && `${dir}/meta`, readOnly)
-    this.html = new DiskTextsCache(dir && `${dir}/html`, readOnly)
+    this.entries = new DiskTextsCache(dir && `${dir}/entries`, readOnly)
     this.indexes = new DiskValueCache(dir && `${dir}/index`, readOnly)
     this.indexKey = hashOf(site, process.version)
     this.writes = dir !== undefined && !readOnly
@@ -82,7 +87,7 @@ export class RenderedCache {
    * @param again renders the file, synchronously
    */
   async get(key: string, again: () => RenderedFile): Promise<RenderedFile | undefined> {
-    const meta = this.index?.get(key) ?? (await this.meta.get(key))
+    const meta = this.index?.get(key) ?? metaOf(await this.entries.get(key))
     if (!meta) return undefined
     this.used.set(key, meta)
     return this.lazy(key, meta, again)
@@ -106,7 +111,7 @@ export class RenderedCache {
     return lazy
   }
 
-  /** A file from its first entry, whose larger parts read their HTML when used. */
+  /** A file from its first part, whose larger parts read their HTML when used. */
   private lazy(key: string, meta: Record<string, RenderedMeta>, again: () => RenderedFile): RenderedFile {
     const htmlOf = (part: string): RenderedHtml => {
       let html = this.recentHtml.get(key)
@@ -115,7 +120,7 @@ export class RenderedCache {
         this.recentHtml.delete(key)
         this.recentHtml.set(key, html)
       } else {
-        html = this.html.getSync(key) ?? htmlOfFile(again())
+        html = this.entries.getSync(key)?.html ?? htmlOfFile(again())
         this.remember(key, html)
       }
       const found = html[part]
@@ -152,15 +157,23 @@ export class RenderedCache {
         meta[part] = whole
         continue
       }
-      // Short text, such as a takeaway's, is read by lists and feeds: it stays in the first entry.
+      // Short text, such as a takeaway's, is read by lists and feeds: it stays in the first part.
       meta[part] = text.length <= smallPart ? { ...rest, text } : rest
       html[part] = text.length <= smallPart ? { html: partHtml, displayMath } : { html: partHtml, displayMath, text }
     }
-    // The HTML first: a reader that finds the first entry finds the second.
-    await this.html.set(key, html)
-    await this.meta.set(key, meta)
+    await this.entries.set(key, { meta: JSON.stringify(meta), html })
     this.used.set(key, meta)
     this.metas.set(file, meta)
+  }
+}
+
+/** The first part of an entry read from disk; undefined for a miss or an entry not of this shape. */
+function metaOf(entry: Entry | undefined): Record<string, RenderedMeta> | undefined {
+  if (typeof entry?.meta !== 'string' || typeof entry.html !== 'object') return undefined
+  try {
+    return JSON.parse(entry.meta) as Record<string, RenderedMeta>
+  } catch {
+    return undefined
   }
 }
 

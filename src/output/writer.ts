@@ -189,20 +189,29 @@ export class DiskWriter implements Writer {
     return (await this.readManifest())?.meta
   }
 
-  /** The manifest of the current output, if there is one. */
-  async readManifest(): Promise<Manifest | undefined> {
-    try {
-      const parsed = JSON.parse(await readFile(path.join(this.outDir, manifestName), 'utf8')) as Manifest
-      return parsed && typeof parsed.files === 'object' ? parsed : undefined
-    } catch {
-      return undefined
-    }
+  /**
+   * The manifest of the current output, if there is one. It is read once per build: a build that
+   * checks it (is the site up to date?) and then opens a session reads the file once, and the
+   * session forgets it, so the next build reads it afresh.
+   */
+  readManifest(): Promise<Manifest | undefined> {
+    this.manifest ??= readFile(path.join(this.outDir, manifestName), 'utf8').then(
+      (text) => {
+        const parsed = JSON.parse(text) as Manifest
+        return parsed && typeof parsed.files === 'object' ? parsed : undefined
+      },
+      () => undefined
+    )
+    return this.manifest.catch(() => undefined)
   }
+
+  private manifest: Promise<Manifest | undefined> | undefined
 
   async open(): Promise<SiteSession> {
     await this.assertOwned()
     const outDir = this.outDir
     const previous = this.fresh ? {} : ((await this.readManifest())?.files ?? {})
+    this.manifest = undefined
     const parent = path.dirname(outDir)
     const base = path.basename(outDir)
     await mkdir(parent, { recursive: true })
