@@ -1,13 +1,42 @@
 import { availableParallelism } from 'node:os'
 import { fileURLToPath } from 'node:url'
-import { Worker } from 'node:worker_threads'
+import { parentPort, Worker } from 'node:worker_threads'
+
+/** A batch of jobs for a worker, numbered so that its answer can be told apart from the others'. */
+interface Batch<Job> {
+  id: number
+  jobs: Job[]
+}
+
+/** A worker's answer to a batch: one result per job, in the batch's order. */
+interface Answer<Result> {
+  id: number
+  results: Result[]
+}
+
+/**
+ * The worker's side of {@link runInWorkers}: take batches of jobs and answer each with one result
+ * per job. Call once, in the worker module.
+ *
+ * @param work does one job; may be asynchronous (the jobs of a batch are done one after another)
+ */
+export function serveBatches<Job, Result>(work: (job: Job) => Result | Promise<Result>): void {
+  parentPort?.on('message', (batch: Batch<Job>) => {
+    void (async () => {
+      const results: Result[] = []
+      for (const job of batch.jobs) results.push(await work(job))
+      const answer: Answer<Result> = { id: batch.id, results }
+      parentPort?.postMessage(answer)
+    })()
+  })
+}
 
 /** Batches a worker holds at once: it starts the next while its last answer is being taken. */
 const batchesInFlight = 2
 
 /**
  * Run jobs in worker threads, one per core (at most), handing out batches as workers finish.
- * Workers answer each batch with one result per job, in order.
+ * Workers answer each batch with one result per job, in order (see {@link serveBatches}).
  *
  * Each worker is sent a second batch before it answers the first, so it never waits while this
  * thread takes its answer (such as writing it to a cache).
@@ -32,20 +61,22 @@ export async function runInWorkers<Job, Result>(
   const count = Math.max(1, Math.min(availableParallelism(), Math.ceil(jobs.length / batchSize)))
   const workers = Array.from({ length: count }, () => new Worker(fileURLToPath(workerFile), { workerData }))
   let next = 0
+  let batches = 0
   try {
     await Promise.all(
       workers.map(
         (worker) =>
           new Promise<void>((resolve, reject) => {
-            // Where each batch sent and not yet answered starts, oldest first.
-            const sent: number[] = []
+            // Where each batch sent and not yet answered starts, by its number: a worker whose
+            // work is asynchronous may answer a later batch first.
+            const sent = new Map<number, number>()
             // Batches sent whose answers are not yet taken.
             let open = 0
             const pump = (): void => {
               while (open < batchesInFlight && next < jobs.length) {
-                const batch = jobs.slice(next, next + batchSize)
-                sent.push(next)
-                next += batch.length
+                const batch: Batch<Job> = { id: batches++, jobs: jobs.slice(next, next + batchSize) }
+                sent.set(batch.id, next)
+                next += batch.jobs.length
                 open++
                 worker.postMessage(batch)
               }
@@ -55,16 +86,21 @@ export async function runInWorkers<Job, Result>(
               open--
               pump()
             }
-            worker.on('message', (answers: Result[]) => {
-              const from = sent.shift()!
+            worker.on('message', (answer: Answer<Result>) => {
+              const from = sent.get(answer.id)
+              if (from === undefined) {
+                reject(new Error(`A worker answered batch ${answer.id}, which it was not sent`))
+                return
+              }
+              sent.delete(answer.id)
               if (!onResult) {
-                answers.forEach((answer, i) => {
-                  results[from + i] = answer
+                answer.results.forEach((result, i) => {
+                  results[from + i] = result
                 })
                 taken()
                 return
               }
-              Promise.all(answers.map((answer, i) => onResult(from + i, answer))).then(taken, reject)
+              Promise.all(answer.results.map((result, i) => onResult(from + i, result))).then(taken, reject)
             })
             worker.on('error', reject)
             worker.on('exit', (code) => {

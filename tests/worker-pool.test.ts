@@ -1,0 +1,47 @@
+import { writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runInWorkers } from '../src/worker-pool.js'
+import { root, tempDir } from './helpers/site.js'
+
+describe('the worker pool', () => {
+  let dir: string
+  let cleanup: () => Promise<void>
+  let worker: URL
+  beforeAll(async () => {
+    ;({ dir, cleanup } = await tempDir())
+    // The compiled pool's worker side (npm test compiles first). Every other batch of five is slow,
+    // so a worker holding two batches answers the second first.
+    const code = `import { serveBatches } from ${JSON.stringify(pathToFileURL(path.join(root, 'lib', 'worker-pool.js')).href)}
+serveBatches(async (n) => {
+  if (Math.floor(n / 5) % 2 === 0) await new Promise((resolve) => setTimeout(resolve, 30))
+  return n * 2
+})
+`
+    await writeFile(path.join(dir, 'worker.mjs'), code)
+    worker = pathToFileURL(path.join(dir, 'worker.mjs'))
+  })
+  afterAll(async () => cleanup())
+
+  const jobs = Array.from({ length: 43 }, (_, i) => i)
+
+  it('puts each answer in its job’s place, even when a worker answers batches out of order', async () => {
+    const { results } = await runInWorkers<number, number>(worker, undefined, jobs, 5)
+    expect(results).toEqual(jobs.map((n) => n * 2))
+  })
+
+  it('hands each result to the taker with its job’s index, once', async () => {
+    const taken = new Map<number, number>()
+    const order: number[] = []
+    await runInWorkers<number, number>(worker, undefined, jobs, 5, async (i, result) => {
+      expect(taken.has(i)).toBe(false)
+      taken.set(i, result)
+      order.push(i)
+    })
+    expect([...taken.keys()].sort((a, b) => a - b)).toEqual(jobs)
+    for (const [i, result] of taken) expect(result).toBe(i * 2)
+    // The slow first batch was overtaken: the test would prove nothing if answers came in order.
+    expect(order).not.toEqual([...order].sort((a, b) => a - b))
+  })
+})
