@@ -385,7 +385,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     changedShards = shards.filter((shard) => !searchMeta[shard.bundle])
     for (const shard of changedShards) {
       indexerOpen = true
-      shard.index = await openSearchIndex(shard.language, shard.bundle)
+      shard.index = await openSearchIndex(shard.language, shard.bundle, { merged: shard.merged })
     }
     feeding = (async () => {
       for (const shard of changedShards) for (const document of shard.documents()) await indexing.run(() => shard.index!.add(document))

@@ -158,6 +158,24 @@ describe('templates', () => {
   })
 })
 
+describe('a search index in parts', () => {
+  it('gives each part its data, and only the first part of a language the scripts and styles that search', async () => {
+    const result = await buildToMemory({ contentDir: path.join(root, 'content'), cwd: root, images: false, searchShardSize: 2 })
+    expect(result.ok).toBe(true)
+    const files = [...result.output.keys()].filter((f) => f.startsWith('pagefind/'))
+    const merged = [...new Set(files.map((f) => /^(pagefind\/(?:[a-z]{2}\/)?shard-\d+\/)/.exec(f)?.[1]).filter((b): b is string => b !== undefined))]
+    expect(merged.length).toBeGreaterThan(1)
+    for (const bundle of merged) {
+      const own = files.filter((f) => f.startsWith(bundle)).map((f) => f.slice(bundle.length))
+      expect(own, bundle).toContain('pagefind-entry.json')
+      expect(own.some((f) => /^wasm\.[a-z]+\.pagefind$/.test(f)), bundle).toBe(true)
+      expect(own.some((f) => f.startsWith('fragment/')), bundle).toBe(true)
+      expect(own.filter((f) => /\.(js|css)$/.test(f)), bundle).toEqual([])
+    }
+    for (const first of ['pagefind/', 'pagefind/ru/']) for (const script of ['pagefind.js', 'pagefind-ui.js', 'pagefind-ui.css']) expect(files).toContain(first + script)
+  })
+})
+
 describe('base URL with a path prefix', () => {
   it('keeps every internal link and asset under the prefix', async () => {
     const result = await buildToMemory({ contentDir: path.join(root, 'content'), cwd: root, baseUrl: 'https://example.org/digest/' })

@@ -421,7 +421,7 @@ async function indexSite(site: Site): Promise<Map<string, Uint8Array>> {
   const out = new Map<string, Uint8Array>()
   try {
     for (const shard of searchShards(site)) {
-      const index = await openSearchIndex(shard.language, shard.bundle)
+      const index = await openSearchIndex(shard.language, shard.bundle, { merged: shard.merged })
       try {
         for (const document of shard.documents()) await index.add(document)
         const { files } = await index.finish()

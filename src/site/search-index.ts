@@ -28,8 +28,10 @@ export interface SearchIndexer {
  *
  * @param language the language of its pages
  * @param bundle folder of the index's files in the site, such as `pagefind/`
+ * @param options `merged`: the part is merged into another in the browser (see
+ *   {@link SearchShard.merged}), and gets no scripts or styles of its own
  */
-export async function openSearchIndex(language: string, bundle = 'pagefind/'): Promise<SearchIndexer> {
+export async function openSearchIndex(language: string, bundle = 'pagefind/', { merged = false }: { merged?: boolean } = {}): Promise<SearchIndexer> {
   const { index, errors } = await pagefind.createIndex({ forceLanguage: language })
   const problems: string[] = [...errors]
   const close = async (): Promise<void> => {
@@ -46,7 +48,10 @@ export async function openSearchIndex(language: string, bundle = 'pagefind/'): P
       try {
         const { files, errors: writeErrors } = await index.getFiles()
         problems.push(...writeErrors)
-        return { files: files.map((f) => ({ path: `${bundle}${f.path}`, data: f.content })), errors: problems }
+        // A part merged into the first is read with the first part's scripts: it needs only its
+        // data (entry, metadata, index, fragments, filters and the WebAssembly that reads them).
+        const wanted = merged ? files.filter((f) => !/\.(js|css)$/.test(f.path)) : files
+        return { files: wanted.map((f) => ({ path: `${bundle}${f.path}`, data: f.content })), errors: problems }
       } finally {
         await close()
       }
@@ -73,6 +78,8 @@ export interface SearchShard {
   bundle: string
   /** The language of its documents. */
   language: string
+  /** Whether the search page merges it into the first part of its language, whose scripts it uses. */
+  merged: boolean
   /** Its documents, made afresh on each call: a build holds one part's at a time, not the site's. */
   documents(): IndexPage[]
   /** What each document is made from, by its URL: for a key of the part, without making them. */
@@ -117,11 +124,12 @@ export function searchShards(site: Site, size = searchShardSize): SearchShard[] 
     const parts: Array<typeof sources> = Array.from({ length: searchShardCount(sources.length, size) }, () => [])
     for (const source of sources) parts[hashUrl(source.url) % parts.length]!.push(source)
     const filled = parts.map((docs, i) => ({ i, docs })).filter(({ docs }) => docs.length > 0)
-    if (filled.length === 0) return [{ bundle: root, language: edition.language, documents: () => [], sources: [] }]
+    if (filled.length === 0) return [{ bundle: root, language: edition.language, merged: false, documents: () => [], sources: [] }]
     // Documents are made when asked for: the parts' folders alone (for the search page) need none.
     return filled.map(({ i, docs }, n): SearchShard => ({
       bundle: n === 0 ? root : `${root}shard-${i}/`,
       language: edition.language,
+      merged: n > 0,
       documents: () => docs.map((d) => ({ url: d.url, html: d.html() })),
       sources: docs
     }))
