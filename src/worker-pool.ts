@@ -18,7 +18,9 @@ interface Answer<Result> {
  * The worker's side of {@link runInWorkers}: take batches of jobs and answer each with one result
  * per job. Call once, in the worker module.
  *
- * @param work does one job; may be asynchronous (the jobs of a batch are done one after another)
+ * @param work does one job; may be asynchronous. The jobs of a batch are done one after another,
+ *   but a worker holds two batches, and asynchronous work on both goes on side by side: answers
+ *   may come in another order than the batches were sent.
  */
 export function serveBatches<Job, Result>(work: (job: Job) => Result | Promise<Result>): void {
   parentPort?.on('message', (batch: Batch<Job>) => {
@@ -36,7 +38,8 @@ const batchesInFlight = 2
 
 /**
  * Run jobs in worker threads, one per core (at most), handing out batches as workers finish.
- * Workers answer each batch with one result per job, in order (see {@link serveBatches}).
+ * Workers answer each batch with one result per job, in the batch's order, naming the batch
+ * (see {@link serveBatches}).
  *
  * Each worker is sent a second batch before it answers the first, so it never waits while this
  * thread takes its answer (such as writing it to a cache).
