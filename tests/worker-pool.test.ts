@@ -15,6 +15,7 @@ describe('the worker pool', () => {
     // so a worker holding two batches answers the second first.
     const code = `import { serveBatches } from ${JSON.stringify(pathToFileURL(path.join(root, 'lib', 'worker-pool.js')).href)}
 serveBatches(async (n) => {
+  if (n < 0) throw new Error('job ' + n + ' failed')
   if (Math.floor(n / 5) % 2 === 0) await new Promise((resolve) => setTimeout(resolve, 30))
   return n * 2
 })
@@ -43,5 +44,10 @@ serveBatches(async (n) => {
     for (const [i, result] of taken) expect(result).toBe(i * 2)
     // The slow first batch was overtaken: the test would prove nothing if answers came in order.
     expect(order).not.toEqual([...order].sort((a, b) => a - b))
+  })
+
+  it('fails with the error of a job that throws', async () => {
+    const failing = [...jobs.slice(0, 20), -1, ...jobs.slice(20)]
+    await expect(runInWorkers<number, number>(worker, undefined, failing, 5)).rejects.toThrow('job -1 failed')
   })
 })
