@@ -1,5 +1,5 @@
-import type { Dirent } from 'node:fs'
-import { readdir, readFile, realpath, stat } from 'node:fs/promises'
+import { statSync, type Dirent, type Stats } from 'node:fs'
+import { readdir, readFile, realpath } from 'node:fs/promises'
 import path from 'node:path'
 import type { Config } from '../config.js'
 import { hashOf } from '../cache.js'
@@ -109,9 +109,10 @@ export async function loadContent(contentDir: string, options: LoadOptions = {})
         const fileProblems: Problem[] = []
         const known = options.files?.get(fileAbs)
         // A long-lived process (the dev server) reads again only the files whose size, time or
-        // identity changed since its last load: a stat instead of a read.
+        // identity changed since its last load: a stat instead of a read. (Synchronous: a stat is
+        // a few microseconds, a round trip to the thread pool several times that.)
         const seenAt = Date.now()
-        const seen = remember && !known && !f.isSymbolicLink() ? await stat(fileAbs).catch(() => undefined) : undefined
+        const seen = remember && !known && !f.isSymbolicLink() ? statOrUndefined(fileAbs) : undefined
         if (seen) {
           const last = lastRead.get(fileAbs)
           if (last && last.size === seen.size && last.mtimeMs === seen.mtimeMs && last.ino === seen.ino && unchangedSince(last)) {
@@ -560,4 +561,12 @@ function problem(file: string, line: number, column: number, message: string, ru
 export function forgetParses(): void {
   lastParsed = new Map()
   lastRead = new Map()
+}
+
+function statOrUndefined(file: string): Stats | undefined {
+  try {
+    return statSync(file, { throwIfNoEntry: false })
+  } catch {
+    return undefined
+  }
 }
