@@ -1,10 +1,9 @@
 import { readFile, realpath, stat } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { imageSize } from 'image-size'
 import { forgetParses, loadContent, storeParse, type StoredParse } from './content/load.js'
-import { codeVersion, DiskBytesCache, DiskCache, DiskValueCache, fingerprintFolder, hashOf, toolVersions, versionOf } from './cache.js'
+import { codeVersion, DiskBytesCache, DiskValueCache, hashOf, toolVersions, versionOf } from './cache.js'
 import { createMarkdown } from './markdown/processor.js'
 import { renderAll } from './markdown/render-pool.js'
 import { runRenderJob, type RenderedFile, type RenderJob } from './markdown/render-job.js'
@@ -13,10 +12,11 @@ import type { InternalLink } from './markdown/rehype-site-links.js'
 import { fontAssets, katexAssets, listFolder } from './output/assets.js'
 import { DiskWriter, MemoryWriter, OutputError, type OutputFile, type SiteSession, type Writer } from './output/writer.js'
 import { sortProblems } from './problems.js'
+import { pickFolder, siteFingerprint, type BuildMeta } from './up-to-date.js'
 import { limitConcurrency, Throttle } from './throttle.js'
 import { createTranslator, missingCatalogues } from './render/messages/index.js'
 import { createRenderer, TemplateError } from './render/render.js'
-import { BuildKeys, type PageKeys } from './render/keys.js'
+import { BuildKeys } from './render/keys.js'
 import { SiteTracker } from './render/tracking.js'
 import { renderShareImages, shareImageConflicts } from './render/share-image.js'
 import { feedJobs, feedPaths } from './site/feeds.js'
@@ -87,21 +87,6 @@ export interface BuildResult {
   rendered?: number
 }
 
-/** What a disk build keeps in its output's manifest, to skip the next build when nothing changed. */
-interface BuildMeta {
-  fingerprint: string
-  pages: number
-  files: number
-  /** Warnings of that build, reported again when it is reused. */
-  problems: Problem[]
-  /** What each page, feed and share image was made from, so the next build makes only those whose inputs changed. */
-  pageKeys?: PageKeys
-  /** Each part of the search index, by its folder: a hash of everything it holds, and its files. */
-  searchShards?: Record<string, { key: string; files: string[] }>
-}
-
-
-const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const require = createRequire(import.meta.url)
 
 /**
@@ -162,15 +147,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     }
     if (options.cache !== false) {
       // Everything that shapes the output: when none of it changed, the last site is still right.
-      fingerprint = hashOf(
-        toolVersions,
-        JSON.stringify([options.baseUrl ?? null, options.drafts ?? false, options.search ?? true, options.images ?? true]),
-        await fingerprintFolder(contentDir, contentFiles),
-        await fingerprintFolder(templatesDir),
-        await fingerprintFolder(publicDir),
-        // Collage's own code: a changed tool may render the same content differently.
-        await codeVersion()
-      )
+      fingerprint = await siteFingerprint(options, { contentDir, templatesDir, publicDir }, contentFiles)
       previousMeta = (await disk.readManifest())?.meta as BuildMeta | undefined
       if (previousMeta?.fingerprint === fingerprint) {
         return { ...finish(previousMeta.problems, true, previousMeta.pages, previousMeta.files), upToDate: true }
@@ -726,17 +703,6 @@ export async function sourceFolders(options: Pick<BuildOptions, 'cwd' | 'content
     templatesDir: await pickFolder(cwd, options.templatesDir, 'templates'),
     publicDir: await pickFolder(cwd, options.publicDir, 'public')
   }
-}
-
-async function pickFolder(cwd: string, given: string | undefined, name: string): Promise<string> {
-  if (given !== undefined) return path.resolve(cwd, given)
-  const local = path.resolve(cwd, name)
-  try {
-    if ((await stat(local)).isDirectory()) return local
-  } catch {
-    // Not there: use the one that ships with collage.
-  }
-  return path.join(packageRoot, name)
 }
 
 function place(abs: string, cwd: string, message: string, ruleId: string): Problem {

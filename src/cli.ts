@@ -72,8 +72,10 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
         const out = stringOption(argv, '--out', options.out)
         const rawBase = stringOption(argv, '--base-url', options.baseUrl)
         const baseUrl = rawBase === undefined ? undefined : checkUrl(rawBase)
-        const { build } = await import('./build.js')
-        const result = await build({ contentDir: content, outDir: out, ...(baseUrl ? { baseUrl } : {}), ...(options.drafts ? { drafts: true } : {}), ...(options.cache === false ? { cache: false } : {}) })
+        const buildOptions = { contentDir: content, outDir: out, ...(baseUrl ? { baseUrl } : {}), ...(options.drafts ? { drafts: true } : {}), ...(options.cache === false ? { cache: false } : {}) }
+        // Whether anything changed is known before the build pipeline is loaded (which takes longer).
+        const { upToDate } = await import('./up-to-date.js')
+        const result = (await upToDate(buildOptions)) ?? (await (await import('./build.js')).build(buildOptions))
         await report(result.problems, io)
         if (!result.ok) {
           io.err(pc.red(`Build failed: ${count(result.problems, 'error')}; ${out} was left as it was.`))

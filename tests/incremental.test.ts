@@ -3,6 +3,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { build, forgetLastBuild } from '../src/build.js'
 import { manifestName } from '../src/output/writer.js'
+import { upToDate } from '../src/up-to-date.js'
 import { paperFile, root, tempDir, writeContent } from './helpers/site.js'
 
 /** Every file of a built site, by path, without the manifest (which records build metadata). */
@@ -51,6 +52,8 @@ describe('incremental builds equal clean builds, byte for byte', () => {
 
   async function check(change: () => Promise<void>): Promise<Awaited<ReturnType<typeof build>>> {
     await change()
+    // The check `collage build` makes before it loads the build pipeline sees the change too.
+    expect(await upToDate({ ...options, cwd: dir })).toBeUndefined()
     // As a new process would: what is remembered comes from the cache on disk.
     forgetLastBuild()
     const incremental = await build({ ...options, cwd: dir })
@@ -66,6 +69,16 @@ describe('incremental builds equal clean builds, byte for byte', () => {
   it('reuses the last site when nothing changed', async () => {
     const again = await build({ ...options, cwd: dir })
     expect(again.upToDate).toBe(true)
+    // The same answer without loading the build pipeline, as `collage build` first asks.
+    const quick = await upToDate({ ...options, cwd: dir })
+    expect(quick?.upToDate).toBe(true)
+    expect([quick?.pages, quick?.files, quick?.problems]).toEqual([again.pages, again.files, again.problems])
+    // Other options make another site; a dry run or a build without the cache always builds.
+    expect(await upToDate({ ...options, cwd: dir, searchShardSize: 3 })).toBeUndefined()
+    expect(await upToDate({ ...options, cwd: dir, baseUrl: 'https://example.org/other/' })).toBeUndefined()
+    expect(await upToDate({ ...options, cwd: dir, cache: false })).toBeUndefined()
+    expect(await upToDate({ ...options, cwd: dir, dryRun: true })).toBeUndefined()
+    expect(await upToDate({ ...options, cwd: dir, outDir: 'elsewhere' })).toBeUndefined()
   })
 
   it('after a paper changes', async () => {

@@ -24,8 +24,10 @@ if (mode === 'reference') {
   const { buildReference } = await import('./reference.js')
   pages = (await buildReference(path.resolve(contentDir), path.resolve(outDir))).pages
 } else {
-  const { build } = await import('../build.js')
-  const result = await build({ contentDir: path.resolve(contentDir), outDir: path.resolve(outDir), cwd: process.cwd() })
+  // As `collage build` does: find whether anything changed before loading the build pipeline.
+  const options = { contentDir: path.resolve(contentDir), outDir: path.resolve(outDir), cwd: process.cwd() }
+  const { upToDate } = await import('../up-to-date.js')
+  const result = (await upToDate(options)) ?? (await (await import('../build.js')).build(options))
   pages = result.pages
   errors = result.problems.filter((p) => p.severity === 'error').length
   warnings = result.problems.length - errors

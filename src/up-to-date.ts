@@ -1,0 +1,94 @@
+import { stat } from 'node:fs/promises'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { BuildOptions, BuildResult } from './build.js'
+import { codeVersion, fingerprintFolder, hashOf, toolVersions } from './cache.js'
+import { DiskWriter } from './output/writer.js'
+import type { PageKeys } from './render/keys.js'
+import { sortProblems } from './problems.js'
+import type { Problem } from './types.js'
+
+// This module is all a build needs to find that nothing changed: it loads none of the pipeline
+// (Markdown, templates, images, search), which takes longer to load than the check takes.
+
+const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+
+/** What a disk build keeps in its output's manifest, to skip the next build when nothing changed. */
+export interface BuildMeta {
+  fingerprint: string
+  pages: number
+  files: number
+  /** Warnings of that build, reported again when it is reused. */
+  problems: Problem[]
+  /** What each page, feed and share image was made from, so the next build makes only those whose inputs changed. */
+  pageKeys?: PageKeys
+  /** Each part of the search index, by its folder: a hash of everything it holds, and its files. */
+  searchShards?: Record<string, { key: string; files: string[] }>
+}
+
+/**
+ * The folder to use: the one given, else `name` in the working folder when it exists, else the one
+ * that ships with collage.
+ */
+export async function pickFolder(cwd: string, given: string | undefined, name: string): Promise<string> {
+  if (given !== undefined) return path.resolve(cwd, given)
+  const local = path.resolve(cwd, name)
+  try {
+    if ((await stat(local)).isDirectory()) return local
+  } catch {
+    // Not there: use the one that ships with collage.
+  }
+  return path.join(packageRoot, name)
+}
+
+/**
+ * A hash of everything that shapes a site: the content, templates and public folders (names and
+ * bytes), the options that change the output, Collage's own code and the versions of the tools
+ * it renders with. When it is the one in the output's manifest, the output is still right.
+ *
+ * @param options the build's options
+ * @param folders the folders the build reads
+ * @param contentFiles receives the content files' bytes, so that loading them need not read them again
+ */
+export async function siteFingerprint(
+  options: BuildOptions,
+  folders: { contentDir: string; templatesDir: string; publicDir: string },
+  contentFiles?: Map<string, Buffer>
+): Promise<string> {
+  return hashOf(
+    toolVersions,
+    JSON.stringify([options.baseUrl ?? null, options.drafts ?? false, options.search ?? true, options.images ?? true, options.searchShardSize ?? null]),
+    await fingerprintFolder(folders.contentDir, contentFiles),
+    await fingerprintFolder(folders.templatesDir),
+    await fingerprintFolder(folders.publicDir),
+    // Collage's own code: a changed tool may render the same content differently.
+    await codeVersion()
+  )
+}
+
+/**
+ * The result of a build that would find nothing changed since the last one into the same output
+ * folder, found without loading the build pipeline; undefined when there is something to build
+ * (or a problem to report, which the build itself does). A build to memory, a dry run or a build
+ * without the cache always builds.
+ *
+ * @param options the options the build would get
+ */
+export async function upToDate(options: BuildOptions = {}): Promise<BuildResult | undefined> {
+  const started = performance.now()
+  if (options.writer || options.dryRun || options.cache === false) return undefined
+  const cwd = options.cwd ?? process.cwd()
+  const contentDir = path.resolve(cwd, options.contentDir ?? 'content')
+  try {
+    if (!(await stat(contentDir)).isDirectory()) return undefined
+    const templatesDir = await pickFolder(cwd, options.templatesDir, 'templates')
+    const publicDir = await pickFolder(cwd, options.publicDir, 'public')
+    const disk = new DiskWriter(path.resolve(cwd, options.outDir ?? 'dist'), [contentDir, templatesDir, publicDir])
+    await disk.assertOwned()
+    const meta = (await disk.readManifest())?.meta as BuildMeta | undefined
+    if (!meta?.fingerprint || meta.fingerprint !== (await siteFingerprint(options, { contentDir, templatesDir, publicDir }))) return undefined
+    return { ok: true, problems: sortProblems(meta.problems), pages: meta.pages, files: meta.files, ms: performance.now() - started, timings: {}, threads: 1, upToDate: true }
+  } catch {
+    return undefined
+  }
+}
