@@ -12,7 +12,7 @@ import type { InternalLink } from './markdown/rehype-site-links.js'
 import { fontAssets, katexAssets, listFolder } from './output/assets.js'
 import { DiskWriter, MemoryWriter, OutputError, type OutputFile, type SiteSession, type Writer } from './output/writer.js'
 import { sortProblems } from './problems.js'
-import { pickFolder, siteFingerprint, type BuildMeta } from './up-to-date.js'
+import { pickFolder, siteFingerprint, takeCheck, type BuildMeta } from './up-to-date.js'
 import { limitConcurrency, Throttle } from './throttle.js'
 import { createTranslator, missingCatalogues } from './render/messages/index.js'
 import { createRenderer, TemplateError } from './render/render.js'
@@ -132,8 +132,10 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   let disk: DiskWriter | undefined
   let fingerprint: string | undefined
   let previousMeta: BuildMeta | undefined
+  // What `collage build` found when it checked whether anything changed: not read again.
+  const checked = takeCheck(options)
   // Content files read to fingerprint the folder, kept for loading: each is read once.
-  const contentFiles = new Map<string, Buffer>()
+  const contentFiles = checked?.contentFiles ?? new Map<string, Buffer>()
   if (!writer && !options.dryRun) {
     try {
       disk = new DiskWriter(path.resolve(cwd, options.outDir ?? 'dist'), [contentDir, templatesDir, publicDir])
@@ -147,7 +149,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     }
     if (options.cache !== false) {
       // Everything that shapes the output: when none of it changed, the last site is still right.
-      fingerprint = await siteFingerprint(options, { contentDir, templatesDir, publicDir }, contentFiles)
+      if (checked) disk.knownManifest(checked.manifest)
+      fingerprint = checked?.fingerprint ?? (await siteFingerprint(options, { contentDir, templatesDir, publicDir }, contentFiles))
       previousMeta = (await disk.readManifest())?.meta as BuildMeta | undefined
       if (previousMeta?.fingerprint === fingerprint) {
         return { ...finish(previousMeta.problems, true, previousMeta.pages, previousMeta.files), upToDate: true }

@@ -3,7 +3,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { BuildOptions, BuildResult } from './build.js'
 import { codeVersion, fingerprintFolder, hashOf, toolVersions } from './cache.js'
-import { DiskWriter } from './output/writer.js'
+import { DiskWriter, type Manifest } from './output/writer.js'
 import type { PageKeys } from './render/keys.js'
 import { sortProblems } from './problems.js'
 import type { Problem } from './types.js'
@@ -66,16 +66,30 @@ export async function siteFingerprint(
   )
 }
 
+/** What {@link upToDate} found when there was something to build, for the build that follows. */
+interface Check {
+  options: BuildOptions
+  fingerprint: string
+  contentFiles: Map<string, Buffer>
+  manifest: Manifest | undefined
+}
+
+let lastCheck: Check | undefined
+
 /**
  * The result of a build that would find nothing changed since the last one into the same output
  * folder, found without loading the build pipeline; undefined when there is something to build
  * (or a problem to report, which the build itself does). A build to memory, a dry run or a build
  * without the cache always builds.
  *
+ * When there is something to build, a build given the very same options object next takes over
+ * what this check read (see {@link takeCheck}), so nothing is read or hashed twice.
+ *
  * @param options the options the build would get
  */
 export async function upToDate(options: BuildOptions = {}): Promise<BuildResult | undefined> {
   const started = performance.now()
+  lastCheck = undefined
   if (options.writer || options.dryRun || options.cache === false) return undefined
   const cwd = options.cwd ?? process.cwd()
   const contentDir = path.resolve(cwd, options.contentDir ?? 'content')
@@ -85,10 +99,27 @@ export async function upToDate(options: BuildOptions = {}): Promise<BuildResult 
     const publicDir = await pickFolder(cwd, options.publicDir, 'public')
     const disk = new DiskWriter(path.resolve(cwd, options.outDir ?? 'dist'), [contentDir, templatesDir, publicDir])
     await disk.assertOwned()
-    const meta = (await disk.readManifest())?.meta as BuildMeta | undefined
-    if (!meta?.fingerprint || meta.fingerprint !== (await siteFingerprint(options, { contentDir, templatesDir, publicDir }))) return undefined
-    return { ok: true, problems: sortProblems(meta.problems), pages: meta.pages, files: meta.files, ms: performance.now() - started, timings: {}, threads: 1, upToDate: true }
+    const manifest = await disk.readManifest()
+    const meta = manifest?.meta as BuildMeta | undefined
+    const contentFiles = new Map<string, Buffer>()
+    const fingerprint = await siteFingerprint(options, { contentDir, templatesDir, publicDir }, contentFiles)
+    if (meta?.fingerprint === fingerprint) {
+      return { ok: true, problems: sortProblems(meta.problems), pages: meta.pages, files: meta.files, ms: performance.now() - started, timings: {}, threads: 1, upToDate: true }
+    }
+    lastCheck = { options, fingerprint, contentFiles, manifest }
+    return undefined
   } catch {
     return undefined
   }
+}
+
+/**
+ * What the last {@link upToDate} found, when it was given these very options (the same object)
+ * and found something to build: the site's fingerprint, the content files' bytes it read, and the
+ * output's manifest. Given once; undefined otherwise.
+ */
+export function takeCheck(options: BuildOptions): Omit<Check, 'options'> | undefined {
+  const check = lastCheck
+  lastCheck = undefined
+  return check?.options === options ? check : undefined
 }

@@ -4,6 +4,7 @@ import http from 'node:http'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startDevServer, type DevServer, type RebuildEvent } from '../src/dev/server.js'
+import { watchFolders, type Change } from '../src/dev/watch.js'
 import { page } from './helpers/html.js'
 import { paperFile, root, tempDir, writeContent } from './helpers/site.js'
 
@@ -328,6 +329,31 @@ describe('collage dev server, first build failing', () => {
       expect(await (await fetch(new URL('/2021/01/', server.url))).text()).not.toContain('class="draft-badge"')
     } finally {
       await server.close()
+      await cleanup()
+    }
+  })
+})
+
+describe('the file watcher', () => {
+  it('delivers a save that comes right after another one of the same file', async () => {
+    const { dir, cleanup } = await tempDir('collage-watch-')
+    const file = path.join(dir, 'paper.md')
+    await writeFile(file, 'first\n')
+    const batches: Change[][] = []
+    const watcher = await watchFolders({ folders: [dir], debounceMs: 5, onBatch: (b) => batches.push(b), onError: (e) => { throw e } })
+    const waitForBatch = async (count: number) => {
+      for (let i = 0; i < 200 && batches.length < count; i++) await new Promise((r) => setTimeout(r, 5))
+      return batches.length
+    }
+    try {
+      await writeFile(file, 'second\n')
+      expect(await waitForBatch(1)).toBe(1)
+      // Within chokidar's 50 ms, which passes on one change of a file and drops the rest.
+      await writeFile(file, 'third, fixed\n')
+      expect(await waitForBatch(2)).toBe(2)
+      expect(batches[1]!.map((c) => c.path)).toContain(file)
+    } finally {
+      await watcher.close()
       await cleanup()
     }
   })

@@ -3,7 +3,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { build, forgetLastBuild } from '../src/build.js'
 import { manifestName } from '../src/output/writer.js'
-import { upToDate } from '../src/up-to-date.js'
+import { takeCheck, upToDate } from '../src/up-to-date.js'
 import { paperFile, root, tempDir, writeContent } from './helpers/site.js'
 
 /** Every file of a built site, by path, without the manifest (which records build metadata). */
@@ -52,11 +52,13 @@ describe('incremental builds equal clean builds, byte for byte', () => {
 
   async function check(change: () => Promise<void>): Promise<Awaited<ReturnType<typeof build>>> {
     await change()
-    // The check `collage build` makes before it loads the build pipeline sees the change too.
-    expect(await upToDate({ ...options, cwd: dir })).toBeUndefined()
     // As a new process would: what is remembered comes from the cache on disk.
     forgetLastBuild()
-    const incremental = await build({ ...options, cwd: dir })
+    // As `collage build` does: a check that loads no build pipeline sees the change, and the
+    // build given the same options takes over what the check read.
+    const buildOptions = { ...options, cwd: dir }
+    expect(await upToDate(buildOptions)).toBeUndefined()
+    const incremental = await build(buildOptions)
     expect(incremental.ok, JSON.stringify(incremental.problems)).toBe(true)
     expect(incremental.upToDate ?? false).toBe(false)
     const clean = await build({ ...options, cwd: dir, outDir: 'clean', cache: false })
@@ -127,6 +129,22 @@ describe('incremental builds equal clean builds, byte for byte', () => {
 
   it('after a paper is renamed', async () => {
     await check(() => rename(path.join(dir, 'content/2021-01/beta.md'), path.join(dir, 'content/2021-01/beta-two.md')))
+  })
+
+  it('hands what the up-to-date check read to the next build with the same options, once', async () => {
+    await writeFile(path.join(dir, 'content/2021-02/gamma.md'), paperFile({ title: 'Gamma, handed over', date: '2021-02-01', tags: ['y'] }))
+    const buildOptions = { ...options, cwd: dir }
+    expect(await upToDate(buildOptions)).toBeUndefined()
+    // Another options object (another build) gets nothing.
+    expect(takeCheck({ ...buildOptions })).toBeUndefined()
+    expect(await upToDate(buildOptions)).toBeUndefined()
+    const taken = takeCheck(buildOptions)
+    expect(taken?.fingerprint).toMatch(/^[\w-]{43}$/)
+    expect(taken?.contentFiles.get(path.join(dir, 'content/2021-02/gamma.md'))?.toString()).toContain('Gamma, handed over')
+    expect(taken?.manifest?.files).toBeTypeOf('object')
+    expect(takeCheck(buildOptions)).toBeUndefined()
+    // The site is then built as usual.
+    expect((await build(buildOptions)).upToDate ?? false).toBe(false)
   })
 })
 

@@ -52,11 +52,26 @@ export async function watchFolders(options: WatchOptions): Promise<Watcher> {
     ignored: (file: string) => !roots.has(path.resolve(file)) && isIgnored(file),
     atomic: true
   })
-  watcher.on('all', (kind, file) => {
-    if (kind !== 'add' && kind !== 'change' && kind !== 'unlink' && kind !== 'addDir' && kind !== 'unlinkDir') return
-    pending.push({ kind, path: path.resolve(file) })
+  const record = (change: Change): void => {
+    pending.push(change)
     if (timer) clearTimeout(timer)
     timer = setTimeout(flush, debounceMs)
+  }
+  watcher.on('all', (kind, file) => {
+    if (kind !== 'add' && kind !== 'change' && kind !== 'unlink' && kind !== 'addDir' && kind !== 'unlinkDir') return
+    record({ kind, path: path.resolve(file) })
+  })
+  // chokidar passes on at most one change of a file per 50 ms and drops the others, so a save soon
+  // after another (an author fixing a typo the overlay just showed) would never be built. The
+  // file system's own change events fill that gap; a change seen twice is built once.
+  watcher.on('raw', (event, name, details) => {
+    const watchedPath = (details as { watchedPath?: unknown } | undefined)?.watchedPath
+    if (event !== 'change' || typeof name !== 'string' || name === '' || typeof watchedPath !== 'string') return
+    const watched = path.resolve(watchedPath)
+    // A file's own watcher names the file; a folder's names an entry of the folder.
+    const file = path.basename(watched) === name ? watched : path.join(watched, name)
+    if (isIgnored(file)) return
+    record({ kind: 'change', path: file })
   })
   watcher.on('error', (error) => options.onError(error instanceof Error ? error : new Error(String(error))))
   await new Promise<void>((resolve) => watcher.once('ready', () => resolve()))

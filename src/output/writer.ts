@@ -117,7 +117,7 @@ export class MemoryWriter implements Writer {
 export const manifestName = '.collage-output'
 
 /** What a build records about its output, in the manifest file. */
-interface Manifest {
+export interface Manifest {
   /** Marker text for people who open the file. */
   note: string
   /** Site path → hash of its bytes. */
@@ -206,6 +206,11 @@ export class DiskWriter implements Writer {
   }
 
   private manifest: Promise<Manifest | undefined> | undefined
+
+  /** Take the manifest as read moments ago (by a check of whether anything changed), instead of reading it again. */
+  knownManifest(manifest: Manifest | undefined): void {
+    this.manifest = Promise.resolve(manifest)
+  }
 
   async open(): Promise<SiteSession> {
     await this.assertOwned()
