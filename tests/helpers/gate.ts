@@ -29,6 +29,7 @@ export interface RequestMonitor {
 /**
  * Watch a page for failed requests (network errors, and responses of 400 or more: stylesheets,
  * fonts, images, documents), console errors and uncaught exceptions. Start it before `goto`.
+ * Requests the browser cancelled because the page moved on are not failures.
  *
  * @param allow a response that is expected to fail, such as the 404 page's own document
  */
@@ -37,7 +38,12 @@ export function monitorRequests(page: Page, allow: (url: string, status: number)
   const consoleErrors: string[] = []
   const allowedUrls = new Set<string>()
   const onFailed = (request: import('playwright-core').Request): void => {
-    failures.push(`FAILED ${request.url()} (${request.failure()?.errorText ?? 'unknown'})`)
+    const reason = request.failure()?.errorText ?? 'unknown'
+    // Cancelled by the browser: the page went on before the request finished (a favicon, when a
+    // test clicks from page to page). That says nothing about the site; a missing or refused file
+    // answers with a status or fails with another error.
+    if (reason === 'net::ERR_ABORTED') return
+    failures.push(`FAILED ${request.url()} (${reason})`)
   }
   const onResponse = (response: import('playwright-core').Response): void => {
     const status = response.status()
