@@ -12,7 +12,7 @@ import type { InternalLink } from './markdown/rehype-site-links.js'
 import { fontAssets, katexAssets, listFolder } from './output/assets.js'
 import { DiskWriter, MemoryWriter, OutputError, type OutputFile, type SiteSession, type Writer } from './output/writer.js'
 import { sortProblems } from './problems.js'
-import { pickFolder, siteFingerprint, takeCheck, type BuildMeta } from './up-to-date.js'
+import { siteFingerprint, sourceFolders, takeCheck, type BuildMeta } from './up-to-date.js'
 import { limitConcurrency, Throttle } from './throttle.js'
 import { createTranslator, missingCatalogues } from './render/messages/index.js'
 import { createRenderer, TemplateError } from './render/render.js'
@@ -107,9 +107,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     lap = now
   }
   const cwd = options.cwd ?? process.cwd()
-  const contentDir = path.resolve(cwd, options.contentDir ?? 'content')
-  const templatesDir = await pickFolder(cwd, options.templatesDir, 'templates')
-  const publicDir = await pickFolder(cwd, options.publicDir, 'public')
+  const { contentDir, templatesDir, publicDir } = await sourceFolders(options)
   const finish = (problems: Problem[], ok: boolean, pages = 0, files = 0, site?: Site): BuildResult => ({
     ok,
     problems: sortProblems(problems),
@@ -693,19 +691,6 @@ async function resolveFigure(source: PaperSource, realContent: string, problems:
     out.height = size.height
   }
   return { figure: out, abs: real }
-}
-
-/**
- * The folders a build reads, resolved as {@link build} does: the content folder, and the templates
- * and public folders (the site's own when it has them, else the ones that ship with collage).
- */
-export async function sourceFolders(options: Pick<BuildOptions, 'cwd' | 'contentDir' | 'templatesDir' | 'publicDir'> = {}): Promise<{ contentDir: string; templatesDir: string; publicDir: string }> {
-  const cwd = options.cwd ?? process.cwd()
-  return {
-    contentDir: path.resolve(cwd, options.contentDir ?? 'content'),
-    templatesDir: await pickFolder(cwd, options.templatesDir, 'templates'),
-    publicDir: await pickFolder(cwd, options.publicDir, 'public')
-  }
 }
 
 function place(abs: string, cwd: string, message: string, ruleId: string): Problem {

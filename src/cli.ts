@@ -74,8 +74,8 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
         const baseUrl = rawBase === undefined ? undefined : checkUrl(rawBase)
         const buildOptions = { contentDir: content, outDir: out, ...(baseUrl ? { baseUrl } : {}), ...(options.drafts ? { drafts: true } : {}), ...(options.cache === false ? { cache: false } : {}) }
         // Whether anything changed is known before the build pipeline is loaded (which takes longer).
-        const { upToDate } = await import('./up-to-date.js')
-        const result = (await upToDate(buildOptions)) ?? (await (await import('./build.js')).build(buildOptions))
+        const { buildUnlessUpToDate } = await import('./up-to-date.js')
+        const result = await buildUnlessUpToDate(buildOptions)
         await report(result.problems, io)
         if (!result.ok) {
           io.err(pc.red(`Build failed: ${count(result.problems, 'error')}; ${out} was left as it was.`))

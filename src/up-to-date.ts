@@ -27,18 +27,16 @@ export interface BuildMeta {
 }
 
 /**
- * The folder to use: the one given, else `name` in the working folder when it exists, else the one
- * that ships with collage.
+ * The folders a build reads: the content folder, and the templates and public folders (the
+ * site's own when it has them, else the ones that ship with collage).
  */
-export async function pickFolder(cwd: string, given: string | undefined, name: string): Promise<string> {
-  if (given !== undefined) return path.resolve(cwd, given)
-  const local = path.resolve(cwd, name)
-  try {
-    if ((await stat(local)).isDirectory()) return local
-  } catch {
-    // Not there: use the one that ships with collage.
+export async function sourceFolders(options: Pick<BuildOptions, 'cwd' | 'contentDir' | 'templatesDir' | 'publicDir'> = {}): Promise<{ contentDir: string; templatesDir: string; publicDir: string }> {
+  const cwd = options.cwd ?? process.cwd()
+  return {
+    contentDir: path.resolve(cwd, options.contentDir ?? 'content'),
+    templatesDir: await pickFolder(cwd, options.templatesDir, 'templates'),
+    publicDir: await pickFolder(cwd, options.publicDir, 'public')
   }
-  return path.join(packageRoot, name)
 }
 
 /**
@@ -91,18 +89,15 @@ export async function upToDate(options: BuildOptions = {}): Promise<BuildResult 
   const started = performance.now()
   lastCheck = undefined
   if (options.writer || options.dryRun || options.cache === false) return undefined
-  const cwd = options.cwd ?? process.cwd()
-  const contentDir = path.resolve(cwd, options.contentDir ?? 'content')
+  const folders = await sourceFolders(options)
   try {
-    if (!(await stat(contentDir)).isDirectory()) return undefined
-    const templatesDir = await pickFolder(cwd, options.templatesDir, 'templates')
-    const publicDir = await pickFolder(cwd, options.publicDir, 'public')
-    const disk = new DiskWriter(path.resolve(cwd, options.outDir ?? 'dist'), [contentDir, templatesDir, publicDir])
+    if (!(await stat(folders.contentDir)).isDirectory()) return undefined
+    const disk = new DiskWriter(path.resolve(options.cwd ?? process.cwd(), options.outDir ?? 'dist'), [folders.contentDir, folders.templatesDir, folders.publicDir])
     await disk.assertOwned()
     const manifest = await disk.readManifest()
     const meta = manifest?.meta as BuildMeta | undefined
     const contentFiles = new Map<string, Buffer>()
-    const fingerprint = await siteFingerprint(options, { contentDir, templatesDir, publicDir }, contentFiles)
+    const fingerprint = await siteFingerprint(options, folders, contentFiles)
     if (meta?.fingerprint === fingerprint) {
       return { ok: true, problems: sortProblems(meta.problems), pages: meta.pages, files: meta.files, ms: performance.now() - started, timings: {}, threads: 1, upToDate: true }
     }
@@ -114,6 +109,19 @@ export async function upToDate(options: BuildOptions = {}): Promise<BuildResult 
 }
 
 /**
+ * Build the site as `collage build` does: when {@link upToDate} finds nothing changed, without
+ * loading the build pipeline; else with `build()`, which takes over what the check read.
+ *
+ * @param options see {@link BuildOptions}
+ */
+export async function buildUnlessUpToDate(options: BuildOptions = {}): Promise<BuildResult> {
+  const result = await upToDate(options)
+  if (result) return result
+  const { build } = await import('./build.js')
+  return build(options)
+}
+
+/**
  * What the last {@link upToDate} found, when it was given these very options (the same object)
  * and found something to build: the site's fingerprint, the content files' bytes it read, and the
  * output's manifest. Given once; undefined otherwise.
@@ -122,4 +130,19 @@ export function takeCheck(options: BuildOptions): Omit<Check, 'options'> | undef
   const check = lastCheck
   lastCheck = undefined
   return check?.options === options ? check : undefined
+}
+
+/**
+ * The folder to use: the one given, else `name` in the working folder when it exists, else the one
+ * that ships with collage.
+ */
+async function pickFolder(cwd: string, given: string | undefined, name: string): Promise<string> {
+  if (given !== undefined) return path.resolve(cwd, given)
+  const local = path.resolve(cwd, name)
+  try {
+    if ((await stat(local)).isDirectory()) return local
+  } catch {
+    // Not there: use the one that ships with collage.
+  }
+  return path.join(packageRoot, name)
 }

@@ -25,9 +25,8 @@ if (mode === 'reference') {
   pages = (await buildReference(path.resolve(contentDir), path.resolve(outDir))).pages
 } else {
   // As `collage build` does: find whether anything changed before loading the build pipeline.
-  const options = { contentDir: path.resolve(contentDir), outDir: path.resolve(outDir), cwd: process.cwd() }
-  const { upToDate } = await import('../up-to-date.js')
-  const result = (await upToDate(options)) ?? (await (await import('../build.js')).build(options))
+  const { buildUnlessUpToDate } = await import('../up-to-date.js')
+  const result = await buildUnlessUpToDate({ contentDir: path.resolve(contentDir), outDir: path.resolve(outDir), cwd: process.cwd() })
   pages = result.pages
   errors = result.problems.filter((p) => p.severity === 'error').length
   warnings = result.problems.length - errors

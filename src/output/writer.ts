@@ -147,6 +147,8 @@ export class DiskWriter implements Writer {
   patchLimit = 32 * 1024 * 1024
   /** Trust nothing of the previous site: write every file afresh into a folder that replaces it. */
   fresh = false
+  /** The manifest as this build read it (see {@link readManifest}). */
+  private manifest: Promise<Manifest | undefined> | undefined
 
   /**
    * @param outDir the output folder; refused when it is a file system root, is or holds one of
@@ -195,17 +197,9 @@ export class DiskWriter implements Writer {
    * session forgets it, so the next build reads it afresh.
    */
   readManifest(): Promise<Manifest | undefined> {
-    this.manifest ??= readFile(path.join(this.outDir, manifestName), 'utf8').then(
-      (text) => {
-        const parsed = JSON.parse(text) as Manifest
-        return parsed && typeof parsed.files === 'object' ? parsed : undefined
-      },
-      () => undefined
-    )
-    return this.manifest.catch(() => undefined)
+    this.manifest ??= readManifestFile(path.join(this.outDir, manifestName))
+    return this.manifest
   }
-
-  private manifest: Promise<Manifest | undefined> | undefined
 
   /** Take the manifest as read moments ago (by a check of whether anything changed), instead of reading it again. */
   knownManifest(manifest: Manifest | undefined): void {
@@ -388,6 +382,16 @@ export class DiskWriter implements Writer {
         }
       }
     }
+  }
+}
+
+/** A manifest file's contents; undefined when it is missing or not a manifest. */
+async function readManifestFile(file: string): Promise<Manifest | undefined> {
+  try {
+    const parsed = JSON.parse(await readFile(file, 'utf8')) as Manifest
+    return parsed && typeof parsed.files === 'object' ? parsed : undefined
+  } catch {
+    return undefined
   }
 }
 
