@@ -13,7 +13,7 @@ import { fontAssets, katexAssets, listFolder } from './output/assets.js'
 import { DiskWriter, MemoryWriter, OutputError, type OutputFile, type SiteSession, type Writer } from './output/writer.js'
 import { sortProblems } from './problems.js'
 import { siteFingerprint, sourceFolders, takeCheck, type BuildMeta } from './up-to-date.js'
-import { limitConcurrency, Throttle } from './throttle.js'
+import { everyFewMilliseconds, limitConcurrency, Throttle } from './throttle.js'
 import { createTranslator, missingCatalogues } from './render/messages/index.js'
 import { createRenderer, TemplateError } from './render/render.js'
 import { BuildKeys } from './render/keys.js'
@@ -365,12 +365,25 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       indexerOpen = true
       shard.index = await openSearchIndex(shard.language, shard.bundle, { merged: shard.merged })
     }
+    // Each part is written out by the indexer as soon as it holds its documents, while this
+    // thread goes on with pages: on two cores the indexer is done by the time they are.
+    const finishing: Array<Promise<{ files: OutputFile[]; errors: string[] }>> = []
     feeding = (async () => {
-      for (const shard of changedShards) for (const document of shard.documents()) await indexing.run(() => shard.index!.add(document))
+      for (const shard of changedShards) {
+        for (const document of shard.documents()) await indexing.run(() => shard.index!.add(document))
+        await indexing.drain()
+        const done = shard.index!.finish()
+        done.catch(() => {})
+        finishing.push(done)
+      }
     })()
     feeding.catch(() => {})
+    // Pages kept from the last build cost no I/O: without a pause now and then, the loop would
+    // hold the thread and the indexer's answers would wait until every page is done.
+    const letIoThrough = everyFewMilliseconds(8)
     let templateFailed = false
     for (const route of renderOrder(site.routes)) {
+      await letIoThrough()
       const same = templateFailed ? undefined : keys.unchanged(route.path, (reads) => renderer.keyOf(route, reads), true)
       if (same && (await session.keep(outputPathOf(route)))) {
         keys.remember(route.path, same.key, same.reads)
@@ -407,14 +420,15 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       return finish(problems, false, 0, 0, site)
     }
     mark('pages')
-    // Every page is in the index now: the indexer (a process of its own) writes it out while this
-    // thread draws images and makes feeds.
-    const indexed = changedShards.length > 0 ? feeding.then(() => indexing.drain()).then(() => Promise.all(changedShards.map((shard) => shard.index!.finish()))) : undefined
+    // The indexer (a process of its own) writes out what is left while this thread draws images
+    // and makes feeds.
+    const indexed = changedShards.length > 0 ? feeding.then(() => Promise.all(finishing)) : undefined
     indexed?.catch(() => {})
     if (images) {
       const imageCache = new DiskBytesCache(options.cache === false ? undefined : path.resolve(cwd, options.cacheDir ?? '.collage-cache', 'images'))
       // An image's key is a hash of all it shows: the same key, the same image as last time.
       const keepImage = async (file: string, key: string): Promise<boolean> => {
+        await letIoThrough()
         const id = `image ${file}`
         const same = keys.unchanged(id, () => key) !== undefined && (await session.keep(file))
         if (same) fileCount++

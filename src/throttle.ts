@@ -1,3 +1,22 @@
+import { setImmediate as nextTurn } from 'node:timers/promises'
+
+/**
+ * A pause for a loop that may not otherwise wait for I/O: it resolves at once, except when `ms`
+ * have passed since the last real pause, when it waits for the event loop's next turn so that
+ * I/O callbacks (a helper process's answers, finished writes) run.
+ *
+ * @param ms time between pauses
+ */
+export function everyFewMilliseconds(ms: number): () => Promise<void> {
+  let last = performance.now()
+  return async () => {
+    const now = performance.now()
+    if (now - last < ms) return
+    await nextTurn()
+    last = performance.now()
+  }
+}
+
 /**
  * Runs asynchronous tasks with at most `limit` in flight: enough to keep the disk or a helper
  * process busy, few enough to bound memory. The first failure is kept and thrown by the next call.
