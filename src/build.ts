@@ -18,7 +18,7 @@ import { createTranslator, missingCatalogues } from './render/messages/index.js'
 import { createRenderer, TemplateError } from './render/render.js'
 import { BuildKeys } from './render/keys.js'
 import { SiteTracker } from './render/tracking.js'
-import { renderShareImages, shareImageConflicts } from './render/share-image.js'
+import { renderShareImages, shareImageConflicts, type ImageToKeep } from './render/share-image.js'
 import { feedJobs, feedPaths } from './site/feeds.js'
 import { buildSite, type Route, type Site } from './site/graph.js'
 import { openSearchIndex, searchBundles, searchShards, stopSearchIndexer, type SearchIndexer } from './site/search-index.js'
@@ -386,7 +386,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       await letIoThrough()
       const same = templateFailed ? undefined : keys.unchanged(route.path, (reads) => renderer.keyOf(route, reads), true)
       if (same && (await session.keep(outputPathOf(route)))) {
-        keys.remember(route.path, same.key, same.reads)
+        keys.keep(route.path, same)
         fileCount++
         pages++
         reused++
@@ -426,14 +426,22 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     indexed?.catch(() => {})
     if (images) {
       const imageCache = new DiskBytesCache(options.cache === false ? undefined : path.resolve(cwd, options.cacheDir ?? '.collage-cache', 'images'))
-      // An image's key is a hash of all it shows: the same key, the same image as last time.
-      const keepImage = async (file: string, key: string): Promise<boolean> => {
+      // An image is kept when the records it shows have the fingerprints they had last time.
+      const keepImage = async (image: ImageToKeep): Promise<boolean> => {
         await letIoThrough()
-        const id = `image ${file}`
-        const same = keys.unchanged(id, () => key) !== undefined && (await session.keep(file))
-        if (same) fileCount++
-        if (tracker) keys.remember(id, key, [])
-        return same
+        if (!tracker) return false
+        const id = `image ${image.file}`
+        const scope = [image.salt, id]
+        const same = keys.unchanged(id, (reads) => tracker.keyOf(scope, reads))
+        if (same && (await session.keep(image.file))) {
+          fileCount++
+          keys.keep(id, same)
+          return true
+        }
+        const reads = tracker.partsOf(image.shows)
+        const key = tracker.keyOf(scope, reads)
+        if (key) keys.remember(id, key, reads)
+        return false
       }
       await renderShareImages(site, publicDir, imageCache, keepImage, write)
     }
@@ -446,7 +454,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
         const same = keys.unchanged(id, (reads) => tracker?.keyOf(scope, reads), true)
         const kept = same ? await keepAll(job.paths) : new Set<string>()
         if (same && kept.size === job.paths.length) {
-          keys.remember(id, same.key, same.reads)
+          keys.keep(id, same)
           continue
         }
         tracker?.begin()
@@ -482,7 +490,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       pages,
       files: fileCount + 1,
       problems: problems.filter((p) => p.severity === 'warning'),
-      ...(tracker ? { pageKeys: keys.next } : {}),
+      ...(tracker ? { pageKeys: keys.finish() } : {}),
       ...(tracker && wantSearch ? { searchShards: searchMeta } : {})
     }
     await writes.drain()

@@ -15,16 +15,29 @@ export interface PageKeys {
   scope?: string
 }
 
+/** A file whose key is what it was last time (see {@link BuildKeys.unchanged}). */
+export interface Unchanged {
+  key: string
+  /** The parts it read last time, by name. */
+  readonly reads: string[]
+  /** The same, by their index in the previous build's (and this build's) `parts`. */
+  indexes: readonly number[]
+}
+
 /**
  * The keys of one build: what the previous build made each file from, to tell which files can be
  * kept, and what this build makes them from, for the next one.
+ *
+ * The parts of the previous build keep their indexes in this build's list, so that a file kept
+ * as it was keeps its entry as it was: most files of a build are, and that costs no lookups.
  */
 export class BuildKeys {
-  /** This build's keys, as {@link remember} records them. */
-  readonly next: PageKeys
+  private readonly next: PageKeys
   private readonly partIndex = new Map<string, number>()
-  /** Whether a part of the previous build has the fingerprint it had then, by its index there. */
-  private readonly sameParts = new Map<number, boolean>()
+  /** Whether each part of this build's list was read by a file of this build (1) or not yet (0). */
+  private used: Uint8Array
+  /** Whether a part of the previous build has the fingerprint it had then: 0 unknown, 1 same, 2 changed. */
+  private readonly sameParts: Uint8Array
   private readonly sameScope: boolean
 
   /**
@@ -37,7 +50,11 @@ export class BuildKeys {
     private readonly previous: PageKeys | undefined,
     scope: string
   ) {
-    this.next = { parts: [], pages: {}, prints: [], scope }
+    const parts = tracker && previous ? [...previous.parts] : []
+    this.next = { parts, pages: {}, prints: new Array<string>(parts.length).fill(''), scope }
+    parts.forEach((part, i) => this.partIndex.set(part, i))
+    this.used = new Uint8Array(Math.max(16, parts.length * 2))
+    this.sameParts = new Uint8Array(parts.length)
     this.sameScope = previous?.scope === scope
   }
 
@@ -47,12 +64,19 @@ export class BuildKeys {
       let i = this.partIndex.get(part)
       if (i === undefined) {
         i = this.next.parts.push(part) - 1
-        this.next.prints!.push(this.tracker?.fingerprint(part) ?? '')
+        this.next.prints!.push('')
         this.partIndex.set(part, i)
       }
+      this.use(i)
       return i
     })
     this.next.pages[id] = [key, ...indexes]
+  }
+
+  /** Record that a file is what it was last time (as {@link unchanged} found): its entry stays. */
+  keep(id: string, same: Unchanged): void {
+    for (const i of same.indexes) this.use(i)
+    this.next.pages[id] = [same.key, ...same.indexes]
   }
 
   /**
@@ -63,23 +87,61 @@ export class BuildKeys {
    * @param fromParts the key is made by the tracker from the scope and the parts read: when
    *   neither changed, it is known without hashing
    */
-  unchanged(id: string, keyOf: (reads: readonly string[]) => string | undefined, fromParts = false): { key: string; reads: string[] } | undefined {
+  unchanged(id: string, keyOf: (reads: readonly string[]) => string | undefined, fromParts = false): Unchanged | undefined {
     const before = this.previous?.pages[id]
     if (!this.tracker || !before) return undefined
     const indexes = before.slice(1) as number[]
-    const reads = indexes.map((i) => this.previous!.parts[i]!)
-    if (fromParts && this.sameScope && indexes.every((i) => this.partSame(i))) return { key: before[0], reads }
-    const key = keyOf(reads)
-    return key !== undefined && key === before[0] ? { key, reads } : undefined
+    const parts = this.previous!.parts
+    const same = (key: string): Unchanged => ({
+      key,
+      indexes,
+      get reads() {
+        return indexes.map((i) => parts[i]!)
+      }
+    })
+    if (fromParts && this.sameScope && indexes.every((i) => this.partSame(i))) return same(before[0])
+    const key = keyOf(indexes.map((i) => parts[i]!))
+    return key !== undefined && key === before[0] ? same(key) : undefined
+  }
+
+  /** This build's keys, for the next build: parts no file read any more are left out. */
+  finish(): PageKeys {
+    const { parts, prints, pages, scope } = this.next
+    const count = parts.length
+    let kept = 0
+    for (let i = 0; i < count; i++) if (this.used[i]) kept++
+    if (kept === count) return this.next
+    const moved = new Int32Array(count).fill(-1)
+    const out: PageKeys = { parts: [], pages: {}, prints: [], ...(scope === undefined ? {} : { scope }) }
+    for (let i = 0; i < count; i++) {
+      if (!this.used[i]) continue
+      moved[i] = out.parts.push(parts[i]!) - 1
+      out.prints!.push(prints![i]!)
+    }
+    for (const [id, [key, ...indexes]] of Object.entries(pages)) out.pages[id] = [key, ...indexes.map((i) => moved[i]!)]
+    return out
+  }
+
+  /** Note that a file of this build read part `i`, and take its fingerprint the first time. */
+  private use(i: number): void {
+    if (i >= this.used.length) {
+      const grown = new Uint8Array(Math.max(i + 1, this.used.length * 2))
+      grown.set(this.used)
+      this.used = grown
+    }
+    if (this.used[i]) return
+    this.used[i] = 1
+    const previous = this.previous?.prints?.[i]
+    this.next.prints![i] = i < this.sameParts.length && this.partSame(i) && previous !== undefined ? previous : (this.tracker?.fingerprint(this.next.parts[i]!) ?? '')
   }
 
   private partSame(i: number): boolean {
-    let same = this.sameParts.get(i)
-    if (same === undefined) {
+    let same = this.sameParts[i]
+    if (!same) {
       const print = this.previous?.prints?.[i]
-      same = print !== undefined && print !== '' && this.tracker?.fingerprint(this.previous!.parts[i]!) === print
-      this.sameParts.set(i, same)
+      same = print !== undefined && print !== '' && this.tracker?.fingerprint(this.previous!.parts[i]!) === print ? 1 : 2
+      this.sameParts[i] = same
     }
-    return same
+    return same === 1
   }
 }

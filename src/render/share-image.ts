@@ -231,8 +231,8 @@ export interface ShareImages {
  * @param site the site graph
  * @param publicDir the site's public folder: its `assets/collage.css` gives the colours
  * @param cache drawn images by key, kept between builds
- * @param keep asked first for each image, with its key (a hash of all it shows): true when the
- *   caller kept the same image from its previous build, which then is neither read nor drawn
+ * @param keep asked first for each image (see {@link ImageToKeep}): true when the caller kept the
+ *   same image from its previous build, which then is neither read nor drawn
  * @param take when given, gets each image as soon as it is read from the cache or drawn, and
  *   `files` stays empty: a large site's images are never all in memory at once
  */
@@ -240,7 +240,7 @@ export async function renderShareImages(
   site: Site,
   publicDir?: string,
   cache?: DiskBytesCache,
-  keep?: (file: string, key: string) => Promise<boolean>,
+  keep?: (image: ImageToKeep) => Promise<boolean>,
   take?: (file: { path: string; data: Uint8Array }) => Promise<void>
 ): Promise<ShareImages> {
   let palette: Palette = defaultPalette
@@ -254,19 +254,25 @@ export async function renderShareImages(
   const out: ShareImages = { files: [], ms: [] }
   // An image is a pure function of what it shows, the colours and this module's code: that is the key.
   const salt = hashOf(await selfVersion(), JSON.stringify(palette), site.config.title, site.config.baseUrl, site.config.language)
-  const items: ImageJob[] = [
-    ...site.papers.map((sp): ImageJob => ({ kind: 'card', file: cardImagePath(sp), card: slimCard(sp) })),
-    ...site.months.map((month): ImageJob => ({ kind: 'cover', file: coverImagePath(month), cover: slimCover(month) }))
+  const shown: ImageToKeep[] = [
+    ...site.papers.map((sp) => ({ file: cardImagePath(sp), shows: [sp, sp.month], salt })),
+    ...site.months.map((month) => ({ file: coverImagePath(month), shows: [month, ...month.papers], salt }))
   ]
-  const keys = items.map((item) => hashOf(salt, item.file, JSON.stringify(item.kind === 'card' ? item.card : item.cover)))
+  // What each image shows, as plain data, is made only for an image the caller did not keep.
+  const items: ImageJob[] = []
+  const keys: string[] = []
   const give = async (i: number, data: Uint8Array): Promise<void> => {
     const file = { path: items[i]!.file, data }
     if (take) await take(file)
     else out.files.push(file)
   }
   const misses: number[] = []
-  for (let i = 0; i < items.length; i++) {
-    if (await keep?.(items[i]!.file, keys[i]!)) continue
+  for (let n = 0; n < shown.length; n++) {
+    if (await keep?.(shown[n]!)) continue
+    const i = items.length
+    items.push(n < site.papers.length ? { kind: 'card', file: shown[n]!.file, card: slimCard(site.papers[n]!) } : { kind: 'cover', file: shown[n]!.file, cover: slimCover(site.months[n - site.papers.length]!) })
+    const item = items[i]!
+    keys.push(hashOf(salt, item.file, JSON.stringify(item.kind === 'card' ? item.card : item.cover)))
     const hit = await cache?.get(keys[i]!)
     if (hit) await give(i, hit)
     else misses.push(i)
@@ -298,6 +304,19 @@ export async function renderShareImages(
 
 /** Below this many images to draw, workers (each loading satori and the fonts, about a second) cost more than they save. */
 const minImagesForWorkers = 48
+
+/**
+ * An image {@link renderShareImages} is about to make, as the caller is asked whether it kept it
+ * from its previous build.
+ */
+export interface ImageToKeep {
+  /** Its site path, such as `2021/01/rad/card.png`. */
+  file: string
+  /** The records of the site graph it shows: a paper and its month, or a month and its papers. */
+  shows: object[]
+  /** Everything else that shapes it: the drawing code, the colours and the settings it shows. */
+  salt: string
+}
 
 /** One image to draw, as plain data that can cross to a worker thread. */
 export type ImageJob = { kind: 'card'; file: string; card: SlimCard } | { kind: 'cover'; file: string; cover: SlimCover }

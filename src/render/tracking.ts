@@ -106,6 +106,16 @@ export class SiteTracker {
   }
 
   /**
+   * The parts of records of the graph, sorted, as {@link end} gives them: for what is made from
+   * the records outside a page, such as an image.
+   *
+   * @param records records of the site graph
+   */
+  partsOf(records: readonly object[]): string[] {
+    return [...new Set(records.map((r) => this.idOf(r)))].sort()
+  }
+
+  /**
    * A record of the graph as the templates should see it: through a proxy that notes reads.
    * Anything else comes back as it is.
    */
