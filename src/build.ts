@@ -359,23 +359,31 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       shard.kept = await keepAll(before.files)
       if (shard.kept.size === before.files.length) searchMeta[shard.bundle] = before
     }
-    // The indexer, a process of its own, takes the documents while this thread renders pages.
+    // The indexer, a process of its own, takes each part's documents while this thread renders
+    // pages, and writes the part out once it holds them all (while it takes the next part's): on
+    // two cores it is done about when the pages are. Each part's files are written as they come,
+    // so the build holds at most two parts' files at a time, whatever the size of the site.
     changedShards = shards.filter((shard) => !searchMeta[shard.bundle])
-    for (const shard of changedShards) {
-      indexerOpen = true
-      shard.index = await openSearchIndex(shard.language, shard.bundle, { merged: shard.merged })
-    }
-    // Each part is written out by the indexer as soon as it holds its documents, while this
-    // thread goes on with pages: on two cores the indexer is done by the time they are.
-    const finishing: Array<Promise<{ files: OutputFile[]; errors: string[] }>> = []
     feeding = (async () => {
+      let written: Promise<void> = Promise.resolve()
       for (const shard of changedShards) {
-        for (const document of shard.documents()) await indexing.run(() => shard.index!.add(document))
+        indexerOpen = true
+        const index = await openSearchIndex(shard.language, shard.bundle, { merged: shard.merged })
+        shard.index = index
+        for (const document of shard.documents()) await indexing.run(() => index.add(document))
         await indexing.drain()
-        const done = shard.index!.finish()
+        const done = index.finish().then(async ({ files, errors }) => {
+          shard.index = undefined
+          for (const f of files) if (!shard.kept.has(f.path)) await write(f)
+          for (const e of errors) problems.push({ file: '(search index)', line: 1, column: 1, message: e, ruleId: 'search-index', severity: 'warning' })
+          // Its warnings are the index's too: a part with warnings is made again next time.
+          if (errors.length === 0) searchMeta[shard.bundle] = { key: shard.key, files: files.map((f) => f.path) }
+        })
         done.catch(() => {})
-        finishing.push(done)
+        await written
+        written = done
       }
+      await written
     })()
     feeding.catch(() => {})
     // Pages kept from the last build cost no I/O: without a pause now and then, the loop would
@@ -422,8 +430,6 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     mark('pages')
     // The indexer (a process of its own) writes out what is left while this thread draws images
     // and makes feeds.
-    const indexed = changedShards.length > 0 ? feeding.then(() => Promise.all(finishing)) : undefined
-    indexed?.catch(() => {})
     if (images) {
       const imageCache = new DiskBytesCache(options.cache === false ? undefined : path.resolve(cwd, options.cacheDir ?? '.collage-cache', 'images'))
       // An image is kept when the records it shows have the fingerprints they had last time.
@@ -472,16 +478,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     if (keptSitemap.size < sitemapFiles.length) for (const f of await renderSitemap(site, sitemap)) if (!keptSitemap.has(f.path)) await write(f)
     if (tracker) keys.remember('sitemap', sitemapKey, [])
     mark('feeds')
-    if (indexed) {
-      const results = await indexed
-      for (const [i, shard] of changedShards.entries()) {
-        const index = results[i]!
-        shard.index = undefined
-        for (const f of index.files) if (!shard.kept.has(f.path)) await write(f)
-        for (const e of index.errors) problems.push({ file: '(search index)', line: 1, column: 1, message: e, ruleId: 'search-index', severity: 'warning' })
-        // Its warnings are the index's too: a part with warnings is made again next time.
-        if (index.errors.length === 0) searchMeta[shard.bundle] = { key: shard.key, files: index.files.map((f) => f.path) }
-      }
+    await feeding
+    if (indexerOpen) {
       await stopSearchIndexer()
       indexerOpen = false
     }
