@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process'
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { promisify } from 'node:util'
+import { toText } from 'hast-util-to-text'
 import katex from 'katex'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { build, buildToMemory } from '../src/build.js'
@@ -152,6 +153,50 @@ describe('templates', () => {
       const paper = Buffer.from(result.output.get('2021/01/a/index.html')!).toString()
       expect(paper).toContain('&lt;img src=x onerror=alert(1)&gt;')
       expect(page(paper).text('h1')).toBe('<script>alert(1)</script> & "q"')
+    } finally {
+      await cleanup()
+    }
+  })
+})
+
+describe('the home page of a site of many months', () => {
+  it('shows the latest year of months and links the archive, which lists them all; an edit in an older month leaves it as it was', async () => {
+    const { dir, cleanup } = await tempDir()
+    try {
+      const files: Record<string, string> = { 'site.yaml': 'title: Long\n' }
+      // Fourteen months: January 2020 to February 2021.
+      const months = Array.from({ length: 14 }, (_, i) => `${2020 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`)
+      for (const m of months) files[`${m}/p${m.replace('-', '')}.md`] = paperFile({ title: `Paper of ${m}`, date: `${m}-03` })
+      const content = await writeContent(path.join(dir, 'content'), files)
+      const { MemoryWriter } = await import('../src/output/writer.js')
+      // A writer that notes which files a build wrote anew (the others it kept).
+      const writer = new MemoryWriter()
+      const open = writer.open.bind(writer)
+      let written: string[] = []
+      writer.open = async () => {
+        const session = await open()
+        written = []
+        return { ...session, write: async (f) => (written.push(f.path), session.write(f)) }
+      }
+      const options = { contentDir: content, cwd: dir, images: false, search: false }
+      expect((await buildToMemory(options, writer)).ok).toBe(true)
+      const home = page(Buffer.from(writer.files.get('index.html')!).toString())
+      const grid = home.all('.month-grid > li .month-cover-title').map((e) => toText(e).trim())
+      expect(grid).toHaveLength(12)
+      expect(grid[0]).toBe('February 2021')
+      expect(grid.at(-1)).toBe('March 2020')
+      expect(home.text('#all-months')).toBe('Recent months')
+      const more = home.all('.more-months a')
+      expect(more.map((a) => [a.properties.href, toText(a).trim()])).toEqual([['/archive/', 'All 14 months in the archive']])
+      const archive = urlsOf(Buffer.from(writer.files.get('archive/index.html')!).toString())
+      for (const m of months) expect(archive).toContain(`/${m.replace('-', '/')}/`)
+
+      // An edit of the oldest paper: its month and the archive change, the home page does not.
+      await writeFile(path.join(content, '2020-01/p202001.md'), paperFile({ title: 'Paper of 2020-01, renamed', date: '2020-01-03' }))
+      expect((await buildToMemory(options, writer)).ok).toBe(true)
+      expect(written).toContain('2020/01/index.html')
+      expect(written).toContain('archive/index.html')
+      expect(written).not.toContain('index.html')
     } finally {
       await cleanup()
     }

@@ -27,6 +27,8 @@ export const en: Messages = {
 
   'home.latest': 'Latest digest',
   'home.allMonths': 'All months',
+  'home.recentMonths': 'Recent months',
+  'home.moreMonths': 'All {months} in the archive',
   'home.empty': 'No digests yet.',
 
   'archive.heading': 'Archive',

@@ -32,6 +32,8 @@ export const ru: Messages = {
 
   'home.latest': 'Свежий выпуск',
   'home.allMonths': 'Все месяцы',
+  'home.recentMonths': 'Последние месяцы',
+  'home.moreMonths': 'Все {months} — в архиве',
   'home.empty': 'Выпусков пока нет.',
 
   'archive.heading': 'Архив',

@@ -47,6 +47,10 @@ export interface Messages {
   'authors.etAl': string
 
   'home.latest': string
+  /** Heading of the home page's grid when it shows only the latest months. */
+  'home.recentMonths': string
+  /** Link from the home page's grid to the archive: `{months}` is a `count.months`. */
+  'home.moreMonths': string
   'home.allMonths': string
   'home.empty': string
 
