@@ -437,15 +437,17 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
         await letIoThrough()
         if (!tracker) return false
         const id = `image ${image.file}`
-        const scope = [image.salt, id]
-        const same = keys.unchanged(id, (reads) => tracker.keyOf(scope, reads))
+        // What every image is drawn with is a part too, so an image whose parts are all the same
+        // is known to be the same without a hash.
+        const drawnWith = tracker.constant('share images', image.salt)
+        const same = keys.unchanged(id, (reads) => tracker.keyOf([id], reads), true)
         if (same && (await session.keep(image.file))) {
           fileCount++
           keys.keep(id, same)
           return true
         }
-        const reads = tracker.partsOf(image.shows)
-        const key = tracker.keyOf(scope, reads)
+        const reads = [...tracker.partsOf(image.shows), drawnWith].sort()
+        const key = tracker.keyOf([id], reads)
         if (key) keys.remember(id, key, reads)
         return false
       }

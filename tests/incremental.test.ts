@@ -111,6 +111,15 @@ describe('incremental builds equal clean builds, byte for byte', () => {
     await check(() => writeFile(path.join(dir, 'content/site.yaml'), 'title: Inc 2\nbaseUrl: https://example.org/sub/\nmath:\n  macros:\n    "\\\\Q": "\\\\mathbb{Q}"\n'))
   })
 
+  it('after the site\'s title alone changes (every share image shows it)', async () => {
+    await check(() => writeFile(path.join(dir, 'content/site.yaml'), 'title: Inc 3\nbaseUrl: https://example.org/sub/\nmath:\n  macros:\n    "\\\\Q": "\\\\mathbb{Q}"\n'))
+  })
+
+  it('after the stylesheet\'s colours change (the share images are drawn in them)', async () => {
+    const file = path.join(dir, 'public/assets/collage.css')
+    await check(async () => writeFile(file, (await readFile(file, 'utf8')).replace('--ink: #1c1e23;', '--ink: #20252b;')))
+  })
+
   it('after a public file changes', async () => {
     await check(() => writeFile(path.join(dir, 'public/extra.txt'), 'hello\n'))
   })

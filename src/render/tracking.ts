@@ -31,6 +31,7 @@ export class SiteTracker {
   private readonly proxies = new WeakMap<object, object>()
   private readonly lists = new WeakMap<readonly unknown[], unknown[]>()
   private readonly tagLists = new Map<string, readonly SitePaper[]>()
+  private readonly constants = new Map<string, string>()
   private reads: Set<string> | undefined
   private readonly handler: ProxyHandler<object>
 
@@ -103,6 +104,21 @@ export class SiteTracker {
   /** Note that a page's related papers were chosen among the papers of a tag. */
   noteRelated(language: string, tag: string): void {
     this.reads?.add(`r ${language} ${tag}`)
+  }
+
+  /**
+   * A part that is a value of this build, such as what every share image is drawn with: its
+   * fingerprint is the value, so what read it is made again when the value changes.
+   *
+   * @param name names the value among the build's
+   * @param value the value now
+   * @returns the part's name, to list among what something read
+   */
+  constant(name: string, value: string): string {
+    const id = `c ${name}`
+    this.constants.set(id, value)
+    this.fingerprints.delete(id)
+    return id
   }
 
   /**
@@ -191,6 +207,7 @@ export class SiteTracker {
         return undefined
       }
     }
+    if (kind === 'c') return this.constants.get(id)
     if (kind === 'r') {
       // Related papers are ranked by shared tags, then date, then address.
       const papers = this.tagLists.get(id.slice(2))
