@@ -89,10 +89,12 @@ describe('relatedPapers', () => {
       paper('2021-01', 'none', '2021-01-07', ['z'])
     ]
     const { site } = buildSite(config, [month('2021-01')], all)
-    const index = new RelatedIndex(site.papers)
     const p = site.papers.find((sp) => sp.paper.slug === 'p')!
-    expect(relatedPapers(p, index).map((sp) => sp.paper.slug)).toEqual(['two-new', 'two-old', 'one-new'])
-    expect(relatedPapers(p, index, 10).map((sp) => sp.paper.slug)).toEqual(['two-new', 'two-old', 'one-new', 'one-old'])
+    for (const scanFirst of [0, Infinity]) {
+      const index = new RelatedIndex(site.papers, { scanFirst })
+      expect(relatedPapers(p, index).map((sp) => sp.paper.slug)).toEqual(['two-new', 'two-old', 'one-new'])
+      expect(relatedPapers(p, index, 10).map((sp) => sp.paper.slug)).toEqual(['two-new', 'two-old', 'one-new', 'one-old'])
+    }
   })
 
   /** The definition, by brute force: every other paper, by shared tags, then newest, then address. */
@@ -114,8 +116,11 @@ describe('relatedPapers', () => {
       fc.property(fc.array(entry, { minLength: 1, maxLength: 40 }), fc.integer({ min: 1, max: 6 }), (entries, limit) => {
         const all = entries.map((e, i) => paper('2021-01', `p${i}`, `2021-01-0${e.day}`, e.tags))
         const { site } = buildSite(config, [month('2021-01')], all)
-        const index = new RelatedIndex(site.papers)
-        for (const sp of site.papers) expect(relatedPapers(sp, index, limit).map((r) => r.route)).toEqual(bruteForce(sp, site.papers, limit))
+        // Answered from the index, and by going through the papers of each tag: the same.
+        for (const scanFirst of [0, Infinity]) {
+          const index = new RelatedIndex(site.papers, { scanFirst })
+          for (const sp of site.papers) expect(relatedPapers(sp, index, limit).map((r) => r.route)).toEqual(bruteForce(sp, site.papers, limit))
+        }
       }),
       { numRuns: 300 }
     )

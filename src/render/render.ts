@@ -287,9 +287,54 @@ export class RelatedIndex {
   private readonly lists = new Map<string, SitePaper[]>()
   /** Each paper's tags, each once, sorted. */
   private readonly tags = new Map<SitePaper, string[]>()
+  /** The papers of each tag, for the first questions. */
+  private readonly byTag = new Map<string, SitePaper[]>()
+  private indexed = false
+  private asked = 0
+  private readonly scanFirst: number
 
-  constructor(papers: readonly SitePaper[]) {
-    for (const sp of [...papers].sort(byRank)) {
+  /**
+   * @param papers the papers of an edition
+   * @param options `scanFirst`: the first so many questions are answered by going through the
+   *   papers of the paper's tags, and the index is built only for more (a build that renders a
+   *   few paper pages again, after an edit, need not index the whole site). Default: 32.
+   */
+  constructor(
+    private readonly papers: readonly SitePaper[],
+    { scanFirst = 32 }: { scanFirst?: number } = {}
+  ) {
+    this.scanFirst = scanFirst
+    if (scanFirst <= 0) return
+    for (const sp of papers) {
+      for (const tag of new Set(sp.paper.tags)) {
+        const list = this.byTag.get(tag)
+        if (list) list.push(sp)
+        else this.byTag.set(tag, [sp])
+      }
+    }
+  }
+
+  /** Papers that share tags with `paper`: most shared tags first, then newest, then by address. */
+  related(paper: SitePaper, limit = 3): SitePaper[] {
+    if (++this.asked <= this.scanFirst) return this.scan(paper, limit)
+    this.index()
+    return this.fromIndex(paper, limit)
+  }
+
+  /** The answer from the papers of each of the paper's tags, without the index. */
+  private scan(paper: SitePaper, limit: number): SitePaper[] {
+    const shared = new Map<SitePaper, number>()
+    for (const tag of new Set(paper.paper.tags)) for (const sp of this.byTag.get(tag) ?? []) if (sp !== paper) shared.set(sp, (shared.get(sp) ?? 0) + 1)
+    return [...shared]
+      .sort(([a, x], [b, y]) => (x !== y ? y - x : byRank(a, b)))
+      .slice(0, limit)
+      .map(([sp]) => sp)
+  }
+
+  private index(): void {
+    if (this.indexed) return
+    this.indexed = true
+    for (const sp of [...this.papers].sort(byRank)) {
       const tags = [...new Set(sp.paper.tags)].sort()
       this.tags.set(sp, tags)
       for (let size = 1; size <= indexedTags; size++) {
@@ -302,7 +347,7 @@ export class RelatedIndex {
     }
   }
 
-  related(paper: SitePaper, limit = 3): SitePaper[] {
+  private fromIndex(paper: SitePaper, limit: number): SitePaper[] {
     const tags = this.tagsOf(paper)
     const own = new Set(tags)
     const shared = (other: SitePaper): number => this.tagsOf(other).filter((t) => own.has(t)).length
