@@ -332,9 +332,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   let pages = 0
   let reused = 0
   let fileCount = 0
-  // Files and search pages go out a few dozen at a time: no round trip waits for the one before.
+  // Files go out a few dozen at a time: no round trip waits for the one before.
   const writes = new Throttle(32)
-  const indexing = new Throttle(32)
   const write = (file: OutputFile): Promise<void> => {
     fileCount++
     return writes.run(() => session.write(file))
@@ -370,8 +369,9 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
         indexerOpen = true
         const index = await openSearchIndex(shard.language, shard.bundle, { merged: shard.merged })
         shard.index = index
-        for (const document of shard.documents()) await indexing.run(() => index.add(document))
-        await indexing.drain()
+        // A part's documents go to the indexer all at once (a few megabytes at most): it works
+        // through them on its own while this thread renders pages.
+        await Promise.all(shard.documents().map((document) => index.add(document)))
         const done = index.finish().then(async ({ files, errors }) => {
           shard.index = undefined
           for (const f of files) if (!shard.kept.has(f.path)) await write(f)
@@ -422,7 +422,6 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     if (templateFailed) {
       await writes.drain().catch(() => {})
       await feeding.catch(() => {})
-      await indexing.drain().catch(() => {})
       await session.abort()
       await closeSearch()
       return finish(problems, false, 0, 0, site)
@@ -500,7 +499,6 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   } catch (error) {
     await writes.drain().catch(() => {})
     await feeding.catch(() => {})
-    await indexing.drain().catch(() => {})
     await session.abort()
     await closeSearch()
     if (error instanceof OutputError) return finish([...problems, { file: options.outDir ?? 'dist', line: 1, column: 1, message: error.message, ruleId: 'unsafe-output', severity: 'error' }], false)
