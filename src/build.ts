@@ -3,7 +3,7 @@ import { createRequire } from 'node:module'
 import path from 'node:path'
 import { imageSize } from 'image-size'
 import { forgetParses, loadContent, storeParse, type StoredParse } from './content/load.js'
-import { codeVersion, DiskBytesCache, DiskValueCache, hashOf, toolVersions, versionOf } from './cache.js'
+import { codeVersion, DiskBytesCache, DiskValueCache, hashOf, sweepCache, toolVersions, versionOf } from './cache.js'
 import { createMarkdown } from './markdown/processor.js'
 import { renderAll } from './markdown/render-pool.js'
 import { runRenderJob, type RenderedFile, type RenderJob } from './markdown/render-job.js'
@@ -85,6 +85,8 @@ export interface BuildResult {
   searchIndexed?: number
   /** Markdown files rendered (the others came from the cache). */
   rendered?: number
+  /** Files the cache held for nothing, deleted after the build (at most once a day; see {@link sweepCache}). */
+  swept?: { files: number; bytes: number }
 }
 
 const require = createRequire(import.meta.url)
@@ -163,7 +165,11 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   // one file of the cache, and most files did not change since. (A longer-lived process, such as
   // the dev server, remembers its own.)
   const keepParses = options.cache !== false && !options.writer
-  const parseCache = new DiskValueCache<Array<[string, StoredParse]>>(keepParses ? path.resolve(cwd, options.cacheDir ?? '.collage-cache', 'parse') : undefined, options.dryRun === true)
+  const cacheRoot = path.resolve(cwd, options.cacheDir ?? '.collage-cache')
+  let swept: BuildResult['swept']
+  // The cache keys of the site's images, made only when the cache is swept.
+  let imageKeys: (() => Set<string>) | undefined
+  const parseCache = new DiskValueCache<Array<[string, StoredParse]>>(keepParses ? path.join(cacheRoot, 'parse') : undefined, options.dryRun === true)
   const parseKey = hashOf(toolVersions, await codeVersion(), process.version, contentDir)
   const parses = new Map(keepParses ? ((await parseCache.get(parseKey)) ?? []) : [])
   const loaded = await loadContent(contentDir, { ...loadOptions, parses, remember: options.cache !== false, files: contentFiles })
@@ -177,7 +183,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const markdown = createMarkdown(markdownOptions)
   // Rendered Markdown is cached by the file's bytes and everything else that shapes it; what the
   // cache does not hold is rendered in one go, on every core when there is enough of it.
-  const renderCache = new RenderedCache(options.cache === false ? undefined : path.resolve(cwd, options.cacheDir ?? '.collage-cache', 'render'), options.dryRun === true, contentDir)
+  const renderCache = new RenderedCache(options.cache === false ? undefined : path.join(cacheRoot, 'render'), options.dryRun === true, contentDir)
   await renderCache.open()
   // Collage's own code is part of the key: a changed plugin or text conversion renders differently.
   const renderSalt = hashOf(toolVersions, await codeVersion(), JSON.stringify(config.macros), config.basePath)
@@ -430,7 +436,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     // The indexer (a process of its own) writes out what is left while this thread draws images
     // and makes feeds.
     if (images) {
-      const imageCache = new DiskBytesCache(options.cache === false ? undefined : path.resolve(cwd, options.cacheDir ?? '.collage-cache', 'images'))
+      const imageCache = new DiskBytesCache(options.cache === false ? undefined : path.join(cacheRoot, 'images'))
       // An image is kept when the records it shows have the fingerprints they had last time.
       const keepImage = async (image: ImageToKeep): Promise<boolean> => {
         await letIoThrough()
@@ -450,7 +456,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
         if (key) keys.remember(id, key, reads)
         return false
       }
-      await renderShareImages(site, publicDir, imageCache, keepImage, write)
+      imageKeys = (await renderShareImages(site, publicDir, imageCache, keepImage, write)).cacheKeys
     }
     mark('images')
     // Feeds, like pages, are made again only when an entry they read changed.
@@ -496,6 +502,11 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     mark('search')
     await session.commit(meta)
     mark('commit')
+    // Now and then, what the cache holds for nothing goes (see sweepCache).
+    if (disk && options.cache !== false) {
+      const used = renderCache.inUse()
+      swept = sweepCache(cacheRoot, { 'render/entries': () => used.entries, 'render/index': () => used.index, parse: () => new Set([parseKey]), images: () => imageKeys?.() ?? new Set() })
+    }
   } catch (error) {
     await writes.drain().catch(() => {})
     await feeding.catch(() => {})
@@ -504,7 +515,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     if (error instanceof OutputError) return finish([...problems, { file: options.outDir ?? 'dist', line: 1, column: 1, message: error.message, ruleId: 'unsafe-output', severity: 'error' }], false)
     throw error
   }
-  return { ...finish(problems, true, pages, fileCount + 1, site), reused, rendered: jobs.length, searchKept: wantSearch && changedShards.length === 0, searchIndexed: changedShards.length }
+  return { ...finish(problems, true, pages, fileCount + 1, site), reused, rendered: jobs.length, searchKept: wantSearch && changedShards.length === 0, searchIndexed: changedShards.length, ...(swept ? { swept } : {}) }
 }
 
 /** KaTeX's stylesheet followed by the site's `assets/collage.css`, which pages link. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
-import { readdirSync, readFileSync } from 'node:fs'
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
+import { mkdir, readFile, rename, utimes, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { deserialize, serialize } from 'node:v8'
@@ -114,16 +114,25 @@ class FileCache<T> {
    * @param readOnly read entries but never write (for runs that must not write, such as `check`)
    * @param codec how values are stored
    */
+  /**
+   * @param noteReads a read sets the entry's time, as a write does: for a cache whose entries a
+   *   build may read without knowing their keys ahead (see {@link sweepCache})
+   */
   constructor(
     readonly dir: string | undefined,
     readonly readOnly: boolean,
-    private readonly codec: Codec<T>
+    private readonly codec: Codec<T>,
+    private readonly noteReads = false
   ) {}
 
   async get(key: string): Promise<T | undefined> {
     if (!this.dir) return undefined
     try {
-      return this.codec.decode(await readFile(this.fileOf(key)))
+      const file = this.fileOf(key)
+      const value = this.codec.decode(await readFile(file))
+      // A read is a use: the entry's time says when it was last used (see {@link sweepCache}).
+      if (this.noteReads && !this.readOnly) utimes(file, new Date(), new Date()).catch(() => {})
+      return value
     } catch {
       return undefined
     }
@@ -189,11 +198,86 @@ export class DiskTextsCache<T extends Texts> extends FileCache<T> {
   }
 }
 
-/** A {@link FileCache} of raw bytes, such as images. */
+/** A {@link FileCache} of raw bytes, such as images. A read marks the entry used (see {@link sweepCache}). */
 export class DiskBytesCache extends FileCache<Uint8Array> {
   constructor(dir: string | undefined, readOnly = false) {
-    super(dir, readOnly, bytesCodec)
+    super(dir, readOnly, bytesCodec, true)
   }
+}
+
+/** Entries of the cache neither written, nor read when reads are noted, for this long are deleted. */
+export const cacheMaxAge = 30 * 24 * 3600 * 1000
+
+/** The cache is swept at most once in this long: a sweep looks at every entry. */
+const sweepEvery = 24 * 3600 * 1000
+
+/** Folders of earlier layouts of the cache, removed whole. */
+const formerFolders = ['render/meta', 'render/html']
+
+/**
+ * Delete what a cache holds for nothing: its entries (in `folder/xx/key` files) that are not in
+ * `keep` and were last written, or read when reads are noted, more than {@link cacheMaxAge} ago,
+ * and folders of earlier layouts. Entries of other content folders or other settings that share
+ * the cache, such as the dev server's, are kept while they are in use. At most once a day (a file
+ * `swept` in the cache says when): for thousands of entries a sweep takes a fraction of a second.
+ *
+ * Without it, a cache would keep every rendering ever made: each edit, each new version of
+ * Collage and each changed setting adds entries, and none is ever read again.
+ *
+ * @param root the cache's folder, such as `.collage-cache`
+ * @param keep by folder under `root` (`render/entries`…): the keys the build just used, made only
+ *   when a sweep is due
+ * @param now the time, in milliseconds since the epoch
+ * @returns the files deleted and their bytes, or undefined when no sweep was due
+ */
+export function sweepCache(root: string, keep: Record<string, () => ReadonlySet<string>>, now = Date.now()): { files: number; bytes: number } | undefined {
+  const marker = path.join(root, 'swept')
+  try {
+    if (statSync(marker).mtimeMs > now - sweepEvery) return undefined
+  } catch {
+    // Never swept.
+  }
+  const swept = { files: 0, bytes: 0 }
+  const before = now - cacheMaxAge
+  for (const [folder, keysOf] of Object.entries(keep)) {
+    const dir = path.join(root, folder)
+    let shards: string[]
+    try {
+      shards = readdirSync(dir)
+    } catch {
+      continue
+    }
+    const keys = keysOf()
+    for (const shard of shards) {
+      let names: string[]
+      try {
+        names = readdirSync(path.join(dir, shard))
+      } catch {
+        continue
+      }
+      for (const name of names) {
+        if (keys.has(name)) continue
+        const file = path.join(dir, shard, name)
+        try {
+          const stat = statSync(file)
+          if (stat.mtimeMs > before) continue
+          rmSync(file, { force: true })
+          swept.files++
+          swept.bytes += stat.size
+        } catch {
+          // Gone already, or not ours to delete: only space is lost.
+        }
+      }
+    }
+  }
+  for (const former of formerFolders) rmSync(path.join(root, former), { recursive: true, force: true })
+  try {
+    writeFileSync(marker, '')
+    utimesSync(marker, new Date(now), new Date(now))
+  } catch {
+    // A cache that cannot be written is swept again next time.
+  }
+  return swept
 }
 
 /**

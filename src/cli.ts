@@ -83,6 +83,10 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
         }
         const mode = process.execArgv.includes(lowMemoryFlag) ? ' (low memory)' : ''
         io.out(result.upToDate ? `${pc.green('Up to date:')} nothing changed since the last build of ${out} (${result.pages} pages), checked in ${formatMs(result.ms)}${warnings(result)}` : `${pc.green('Built')} ${result.pages} pages (${result.files} files) into ${out} in ${formatMs(result.ms)}${mode}${result.reused ? `, ${result.reused} of them unchanged and kept` : ''}${warnings(result)}`)
+        if (result.swept && result.swept.files > 0) {
+          const { cacheMaxAge } = await import('./cache.js')
+          io.out(`Removed ${result.swept.files} files unused for ${Math.round(cacheMaxAge / 86_400_000)} days from the cache (${formatBytes(result.swept.bytes)}).`)
+        }
         return exitCodes.ok
       }
     })
@@ -279,6 +283,10 @@ function count(problems: readonly Problem[], severity: Problem['severity']): str
 function warnings(result: BuildResult): string {
   const n = result.problems.filter((p) => p.severity === 'warning').length
   return n > 0 ? `, ${n} warning${n === 1 ? '' : 's'}` : ''
+}
+
+function formatBytes(bytes: number): string {
+  return bytes < 1e6 ? `${Math.round(bytes / 1e3)} kB` : `${(bytes / 1e6).toFixed(1)} MB`
 }
 
 function formatMs(ms: number): string {

@@ -71,6 +71,11 @@ export class RenderedCache {
     if (meta) this.used.set(key, meta)
   }
 
+  /** The names of what this build uses in the cache's folders: its entries, and its index. */
+  inUse(): { entries: Set<string>; index: Set<string> } {
+    return { entries: new Set(this.used.keys()), index: new Set([this.indexKey]) }
+  }
+
   /** Write the index of this build, when it differs from the last one's. */
   async close(): Promise<void> {
     const index = this.index ?? new Map()

@@ -223,6 +223,8 @@ export interface ShareImages {
   files: Array<{ path: string; data: Uint8Array }>
   /** Milliseconds per image, SVG layout and PNG encoding together, of each image drawn. */
   ms: number[]
+  /** The keys of every image of the site in the cache, those kept included: made when called. */
+  cacheKeys(): Set<string>
 }
 
 /**
@@ -251,13 +253,16 @@ export async function renderShareImages(
       // No stylesheet of that name: the shipped colours.
     }
   }
-  const out: ShareImages = { files: [], ms: [] }
   // An image is a pure function of what it shows, the colours and this module's code: that is the key.
   const salt = hashOf(await selfVersion(), JSON.stringify(palette), site.config.title, site.config.baseUrl, site.config.language)
   const shown: ImageToKeep[] = [
     ...site.papers.map((sp) => ({ file: cardImagePath(sp), shows: [sp, sp.month], salt })),
     ...site.months.map((month) => ({ file: coverImagePath(month), shows: [month, ...month.papers], salt }))
   ]
+  const jobOf = (n: number): ImageJob =>
+    n < site.papers.length ? { kind: 'card', file: shown[n]!.file, card: slimCard(site.papers[n]!) } : { kind: 'cover', file: shown[n]!.file, cover: slimCover(site.months[n - site.papers.length]!) }
+  const keyOf = (item: ImageJob): string => hashOf(salt, item.file, JSON.stringify(item.kind === 'card' ? item.card : item.cover))
+  const out: ShareImages = { files: [], ms: [], cacheKeys: () => new Set(shown.map((_, n) => keyOf(jobOf(n)))) }
   // What each image shows, as plain data, is made only for an image the caller did not keep.
   const items: ImageJob[] = []
   const keys: string[] = []
@@ -270,9 +275,8 @@ export async function renderShareImages(
   for (let n = 0; n < shown.length; n++) {
     if (await keep?.(shown[n]!)) continue
     const i = items.length
-    items.push(n < site.papers.length ? { kind: 'card', file: shown[n]!.file, card: slimCard(site.papers[n]!) } : { kind: 'cover', file: shown[n]!.file, cover: slimCover(site.months[n - site.papers.length]!) })
-    const item = items[i]!
-    keys.push(hashOf(salt, item.file, JSON.stringify(item.kind === 'card' ? item.card : item.cover)))
+    items.push(jobOf(n))
+    keys.push(keyOf(items[i]!))
     const hit = await cache?.get(keys[i]!)
     if (hit) await give(i, hit)
     else misses.push(i)
