@@ -502,11 +502,6 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     mark('search')
     await session.commit(meta)
     mark('commit')
-    // Now and then, what the cache holds for nothing goes (see sweepCache).
-    if (disk && options.cache !== false) {
-      const used = renderCache.inUse()
-      swept = sweepCache(cacheRoot, { 'render/entries': () => used.entries, 'render/index': () => used.index, parse: () => new Set([parseKey]), images: () => imageKeys?.() ?? new Set() })
-    }
   } catch (error) {
     await writes.drain().catch(() => {})
     await feeding.catch(() => {})
@@ -514,6 +509,16 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     await closeSearch()
     if (error instanceof OutputError) return finish([...problems, { file: options.outDir ?? 'dist', line: 1, column: 1, message: error.message, ruleId: 'unsafe-output', severity: 'error' }], false)
     throw error
+  }
+  // Now and then, what the cache holds for nothing goes (see sweepCache); a sweep that fails costs
+  // only space.
+  if (disk && options.cache !== false) {
+    const used = renderCache.inUse()
+    try {
+      swept = sweepCache(cacheRoot, { 'render/entries': () => used.entries, 'render/index': () => used.index, parse: () => new Set([parseKey]), images: () => imageKeys?.() ?? new Set() })
+    } catch {
+      // Left for the next build.
+    }
   }
   return { ...finish(problems, true, pages, fileCount + 1, site), reused, rendered: jobs.length, searchKept: wantSearch && changedShards.length === 0, searchIndexed: changedShards.length, ...(swept ? { swept } : {}) }
 }
