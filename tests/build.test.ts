@@ -6,6 +6,7 @@ import { toText } from 'hast-util-to-text'
 import katex from 'katex'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { build, buildToMemory } from '../src/build.js'
+import { validateHtml } from './helpers/gate.js'
 import { page, urlsOf } from './helpers/html.js'
 import { paperFile, root, tempDir, writeContent } from './helpers/site.js'
 
@@ -159,13 +160,13 @@ describe('templates', () => {
   })
 })
 
-describe('the home page of a site of many months', () => {
-  it('shows the latest year of months and links the archive, which lists them all; an edit in an older month leaves it as it was', async () => {
+describe('the home and archive pages of a site of many months', () => {
+  it('show the latest year of papers and link the rest: the home page its months, the archive a page per earlier year', async () => {
     const { dir, cleanup } = await tempDir()
     try {
       const files: Record<string, string> = { 'site.yaml': 'title: Long\n' }
-      // Fourteen months: January 2020 to February 2021.
-      const months = Array.from({ length: 14 }, (_, i) => `${2020 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`)
+      // Thirty months: January 2019 to June 2021.
+      const months = Array.from({ length: 30 }, (_, i) => `${2019 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`)
       for (const m of months) files[`${m}/p${m.replace('-', '')}.md`] = paperFile({ title: `Paper of ${m}`, date: `${m}-03` })
       const content = await writeContent(path.join(dir, 'content'), files)
       const { MemoryWriter } = await import('../src/output/writer.js')
@@ -179,24 +180,48 @@ describe('the home page of a site of many months', () => {
         return { ...session, write: async (f) => (written.push(f.path), session.write(f)) }
       }
       const options = { contentDir: content, cwd: dir, images: false, search: false }
+      const html = (file: string): string => Buffer.from(writer.files.get(file)!).toString()
       expect((await buildToMemory(options, writer)).ok).toBe(true)
-      const home = page(Buffer.from(writer.files.get('index.html')!).toString())
+
+      const home = page(html('index.html'))
       const grid = home.all('.month-grid > li .month-cover-title').map((e) => toText(e).trim())
       expect(grid).toHaveLength(12)
-      expect(grid[0]).toBe('February 2021')
-      expect(grid.at(-1)).toBe('March 2020')
+      expect(grid[0]).toBe('June 2021')
+      expect(grid.at(-1)).toBe('July 2020')
       expect(home.text('#all-months')).toBe('Recent months')
       const more = home.all('.more-months a')
-      expect(more.map((a) => [a.properties.href, toText(a).trim()])).toEqual([['/archive/', 'All 14 months in the archive']])
-      const archive = urlsOf(Buffer.from(writer.files.get('archive/index.html')!).toString())
-      for (const m of months) expect(archive).toContain(`/${m.replace('-', '/')}/`)
+      expect(more.map((a) => [a.properties.href, toText(a).trim()])).toEqual([['/archive/', 'All 30 months in the archive']])
 
-      // An edit of the oldest paper: its month and the archive change, the home page does not.
-      await writeFile(path.join(content, '2020-01/p202001.md'), paperFile({ title: 'Paper of 2020-01, renamed', date: '2020-01-03' }))
+      // The archive lists the papers of the years of the latest twelve months (2020 and 2021), and
+      // 2019 month by month, with a page of its own that lists its papers.
+      const archive = page(html('archive/index.html'))
+      const listed = archive.all('.archive-month h2').map((e) => toText(e).trim())
+      expect(listed).toHaveLength(18)
+      expect([listed[0], listed.at(-1)]).toEqual(['June 2021', 'January 2020'])
+      expect(archive.all('.archive-list a').map((a) => a.properties.href)).not.toContain('/2019/01/p201901/')
+      expect(archive.all('.archive-years h3 a').map((a) => [a.properties.href, toText(a).trim()])).toEqual([['/archive/2019/', '2019']])
+      expect(archive.all('.archive-year-months a').map((a) => a.properties.href)).toEqual(months.slice(0, 12).map((m) => `/${m.replace('-', '/')}/`))
+      const year = page(html('archive/2019/index.html'))
+      expect(year.text('h1')).toBe('Archive, 2019')
+      expect(year.all('.archive-list a').map((a) => a.properties.href)).toEqual(months.slice(0, 12).reverse().map((m) => `/${m.replace('-', '/')}/p${m.replace('-', '')}/`))
+      expect(writer.files.has('archive/2020/index.html')).toBe(false)
+      // Valid HTML, as every page of the bundled site is.
+      for (const file of ['index.html', 'archive/index.html', 'archive/2019/index.html']) expect(await validateHtml(html(file), file), file).toEqual([])
+
+      // An edit of the oldest paper: its month and its year's page change; the archive and home pages do not.
+      await writeFile(path.join(content, '2019-01/p201901.md'), paperFile({ title: 'Paper of 2019-01, renamed', date: '2019-01-03' }))
       expect((await buildToMemory(options, writer)).ok).toBe(true)
-      expect(written).toContain('2020/01/index.html')
-      expect(written).toContain('archive/index.html')
+      expect(written).toContain('2019/01/index.html')
+      expect(written).toContain('archive/2019/index.html')
+      expect(written).not.toContain('archive/index.html')
       expect(written).not.toContain('index.html')
+      expect(html('archive/2019/index.html')).toContain('Paper of 2019-01, renamed')
+
+      // An edit of a paper of 2021: the archive changes, the page of 2019 does not.
+      await writeFile(path.join(content, '2021-02/p202102.md'), paperFile({ title: 'Paper of 2021-02, renamed', date: '2021-02-03' }))
+      expect((await buildToMemory(options, writer)).ok).toBe(true)
+      expect(written).toContain('archive/index.html')
+      expect(written).not.toContain('archive/2019/index.html')
     } finally {
       await cleanup()
     }

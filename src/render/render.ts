@@ -1,7 +1,7 @@
 import path from 'node:path'
 import { Eta } from 'eta'
 import type { Config } from '../config.js'
-import { alternatesOf, type Edition, type Route, type Site, type SiteAuthor, type SiteMonth, type SitePaper, type SiteTag } from '../site/graph.js'
+import { alternatesOf, type Edition, type Route, type Site, type SiteAuthor, type SiteMonth, type SitePaper, type SiteTag, type SiteYear } from '../site/graph.js'
 import { hashOf } from '../cache.js'
 import { citationMeta, paperJsonLd, readingMinutes, toBibtex } from './citation.js'
 import { createHelpers, type Helpers } from './helpers.js'
@@ -44,6 +44,13 @@ export interface PageData {
   paper?: SitePaper
   tag?: SiteTag
   author?: SiteAuthor
+  /**
+   * For the archive page: the months whose papers it lists (oldest first), and the earlier years
+   * it lists by month only, each with its page.
+   */
+  archive?: { recent: SiteMonth[]; years: SiteYear[] }
+  /** For a year's archive page: the year and its months, oldest first. */
+  year?: SiteYear
   /** Papers sharing tags with `paper`, most shared first. */
   related?: SitePaper[]
   /** For a paper page: BibTeX, Highwire meta tags, JSON-LD (already safe for `<script>`). */
@@ -106,6 +113,7 @@ export interface RendererOptions {
 const templateOf: Record<Route['kind'], string> = {
   home: 'home',
   archive: 'archive',
+  year: 'archive-year',
   month: 'month',
   slides: 'slides',
   paper: 'paper',
@@ -212,6 +220,16 @@ export function createRenderer(templatesDir: string, site: Site, assetVersion: s
       if (options.images && cover) data.image = image(coverImagePath(cover), coverImageAlt(cover, site.config))
     } else if (route.kind === 'archive') {
       data.title = `${t('title.archive')} · ${siteTitle}`
+      const { years } = context.edition
+      const early = new Set(years.flatMap((y) => y.months))
+      // Which months are listed in full, and which years by month only, is the edition's own part.
+      tracker?.noteRead(tracker.partsOf([context.edition])[0]!)
+      data.archive = { recent: wrap(context.edition.months.filter((m) => !early.has(m))), years: years.map((y) => ({ ...y, months: wrap(y.months) })) }
+    } else if (route.kind === 'year') {
+      const year = context.edition.years.find((y) => String(y.year) === route.key)!
+      tracker?.noteRead(tracker.partsOf([context.edition])[0]!)
+      data.year = { ...year, months: wrap(year.months) }
+      data.title = `${t('title.archiveYear', { year: String(year.year) })} · ${siteTitle}`
     } else if (route.kind === 'tag') {
       const tag = wrap(tags.get(route.key ?? '')!)
       data.tag = tag

@@ -45,11 +45,22 @@ export interface SiteAuthor {
   papers: SitePaper[]
 }
 
+/** A year of the archive with a page of its own (see {@link Edition.years}). */
+export interface SiteYear {
+  year: number
+  route: string
+  /** Oldest first. */
+  months: SiteMonth[]
+}
+
+/** Months whose papers the archive page lists: the latest year's, with the rest of their years. */
+export const archiveRecentMonths = 12
+
 /** One page of the site. */
 export interface Route {
   /** Path inside the site, such as `/2021/01/`; `/404.html` for the error page. */
   path: string
-  kind: 'home' | 'archive' | 'month' | 'slides' | 'paper' | 'not-found' | 'tags' | 'tag' | 'authors' | 'author' | 'search'
+  kind: 'home' | 'archive' | 'year' | 'month' | 'slides' | 'paper' | 'not-found' | 'tags' | 'tag' | 'authors' | 'author' | 'search'
   /** The month or paper the page shows. */
   key?: string
   /** The file that produced the page, for messages. */
@@ -78,6 +89,12 @@ export interface Edition {
   /** The pages of this language. */
   routes: Route[]
   latest?: SiteMonth
+  /**
+   * Years the archive page lists by month only, oldest first, each with a page of its own
+   * (`/archive/2019/`) that lists their papers: every year none of whose months is among the
+   * latest {@link archiveRecentMonths}. So the archive page does not grow with every paper.
+   */
+  years: SiteYear[]
 }
 
 /**
@@ -205,6 +222,14 @@ function buildEdition(config: Config, language: string, months: readonly Month[]
     { path: `${prefix}tags/`, kind: 'tags', language },
     { path: `${prefix}authors/`, kind: 'authors', language }
   ]
+  const recentYears = new Set(monthList.slice(-archiveRecentMonths).map((m) => m.year))
+  const years: SiteYear[] = []
+  for (const m of monthList) {
+    if (recentYears.has(m.year)) continue
+    if (years.at(-1)?.year !== m.year) years.push({ year: m.year, route: `${prefix}archive/${m.year}/`, months: [] })
+    years.at(-1)!.months.push(m)
+  }
+  for (const y of years) routes.push({ path: y.route, kind: 'year', key: String(y.year), language })
   for (const t of tags) routes.push({ path: t.route, kind: 'tag', key: t.name, language })
   for (const a of authors) routes.push({ path: a.route, kind: 'author', key: a.slug, language })
   for (const m of monthList) {
@@ -225,7 +250,7 @@ function buildEdition(config: Config, language: string, months: readonly Month[]
       seen.set(key, r)
     }
   }
-  const edition: Edition = { config, language, prefix, months: monthList, papers: sitePapers, tags, authors, routes }
+  const edition: Edition = { config, language, prefix, months: monthList, papers: sitePapers, tags, authors, routes, years }
   const latest = [...monthList].reverse().find((m) => m.papers.length > 0) ?? monthList.at(-1)
   if (latest) edition.latest = latest
   return { edition, problems }

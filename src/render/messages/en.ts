@@ -14,6 +14,7 @@ export const en: Messages = {
 
   'title.slides': 'Slides: {month}',
   'title.archive': 'Archive',
+  'title.archiveYear': 'Archive, {year}',
   'title.tags': 'Tags',
   'title.authors': 'Authors',
   'title.search': 'Search',
@@ -33,6 +34,7 @@ export const en: Messages = {
 
   'archive.heading': 'Archive',
   'archive.lead': '{papers} in {months}.',
+  'archive.earlier': 'Earlier years',
 
   'breadcrumbs.label': 'Breadcrumbs',
   'authors.heading': 'Authors',

@@ -14,6 +14,7 @@ export const ru: Messages = {
 
   'title.slides': 'Слайды: {month}',
   'title.archive': 'Архив',
+  'title.archiveYear': 'Архив, {year}',
   'title.tags': 'Теги',
   'title.authors': 'Авторы',
   'title.search': 'Поиск',
@@ -38,6 +39,7 @@ export const ru: Messages = {
 
   'archive.heading': 'Архив',
   'archive.lead': '{papers} за {months}.',
+  'archive.earlier': 'Прежние годы',
 
   'breadcrumbs.label': 'Навигационная цепочка',
   'authors.heading': 'Авторы',

@@ -30,6 +30,8 @@ export interface Messages {
   /** `<title>` parts; the site's title follows. `{month}` is the month's title. */
   'title.slides': string
   'title.archive': string
+  /** Title of a year's archive page: `{year}` is the year. */
+  'title.archiveYear': string
   'title.tags': string
   'title.authors': string
   'title.search': string
@@ -57,6 +59,8 @@ export interface Messages {
   'archive.heading': string
   /** `{papers}` and `{months}` are `count.papers` and `count.months`. */
   'archive.lead': string
+  /** Heading of the archive page's list of earlier years, month by month. */
+  'archive.earlier': string
 
   'breadcrumbs.label': string
   'authors.heading': string
