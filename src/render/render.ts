@@ -220,14 +220,13 @@ export function createRenderer(templatesDir: string, site: Site, assetVersion: s
       if (options.images && cover) data.image = image(coverImagePath(cover), coverImageAlt(cover, site.config))
     } else if (route.kind === 'archive') {
       data.title = `${t('title.archive')} · ${siteTitle}`
-      const { years } = context.edition
+      // Read through the tracked edition, whose part says which months it has and so which are
+      // listed in full; each month's own reads are noted through its proxy.
+      const years = edition.years
       const early = new Set(years.flatMap((y) => y.months))
-      // Which months are listed in full, and which years by month only, is the edition's own part.
-      tracker?.noteRead(tracker.partsOf([context.edition])[0]!)
       data.archive = { recent: wrap(context.edition.months.filter((m) => !early.has(m))), years: years.map((y) => ({ ...y, months: wrap(y.months) })) }
     } else if (route.kind === 'year') {
-      const year = context.edition.years.find((y) => String(y.year) === route.key)!
-      tracker?.noteRead(tracker.partsOf([context.edition])[0]!)
+      const year = edition.years.find((y) => String(y.year) === route.key)!
       data.year = { ...year, months: wrap(year.months) }
       data.title = `${t('title.archiveYear', { year: String(year.year) })} · ${siteTitle}`
     } else if (route.kind === 'tag') {
