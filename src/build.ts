@@ -21,7 +21,7 @@ import { SiteTracker } from './render/tracking.js'
 import { renderShareImages, shareImageConflicts, type ImageToKeep } from './render/share-image.js'
 import { feedJobs, feedPaths } from './site/feeds.js'
 import { buildSite, type Route, type Site } from './site/graph.js'
-import { openSearchIndex, searchBundles, searchShards, stopSearchIndexer, type SearchIndexer } from './site/search-index.js'
+import { indexShard, searchBundles, searchShards, stopSearchIndexer } from './site/search-index.js'
 import { renderSitemap, sitemapEntries, sitemapFiles } from './site/sitemap.js'
 import type { Figure, Month, MonthSource, Paper, PaperSource, Problem } from './types.js'
 
@@ -324,15 +324,13 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const shards = (wantSearch ? searchParts : []).map((shard) => ({
     ...shard,
     key: hashOf(searchVersion, shard.bundle, ...shard.sources.flatMap((d) => (d.paper ? [d.url, printOf(d.paper.paper)] : [d.url, printOf(d.month!.source), d.month!.title]))),
-    kept: new Set<string>(),
-    index: undefined as SearchIndexer | undefined
+    kept: new Set<string>()
   }))
   const searchMeta: Record<string, { key: string; files: string[] }> = {}
   let indexerOpen = false
   let changedShards: typeof shards = []
   let feeding: Promise<void> = Promise.resolve()
   const closeSearch = async (): Promise<void> => {
-    for (const shard of shards) await shard.index?.close().catch(() => {})
     if (indexerOpen) await stopSearchIndexer().catch(() => {})
   }
   let pages = 0
@@ -373,19 +371,14 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       let written: Promise<void> = Promise.resolve()
       for (const shard of changedShards) {
         indexerOpen = true
-        const index = await openSearchIndex(shard.language, shard.bundle, { merged: shard.merged })
-        shard.index = index
-        // A part's documents go to the indexer all at once (a few megabytes at most): it works
-        // through them on its own while this thread renders pages.
-        await Promise.all(shard.documents().map((document) => index.add(document)))
-        const done = index.finish().then(async ({ files, errors }) => {
-          shard.index = undefined
+        const done = indexShard(shard).then(async ({ files, errors }) => {
           for (const f of files) if (!shard.kept.has(f.path)) await write(f)
           for (const e of errors) problems.push({ file: '(search index)', line: 1, column: 1, message: e, ruleId: 'search-index', severity: 'warning' })
           // Its warnings are the index's too: a part with warnings is made again next time.
           if (errors.length === 0) searchMeta[shard.bundle] = { key: shard.key, files: files.map((f) => f.path) }
         })
         done.catch(() => {})
+        // At most two parts at a time: one being written out while the next one's documents go in.
         await written
         written = done
       }

@@ -113,8 +113,6 @@ class FileCache<T> {
    * @param dir folder of the cache, such as `.collage-cache/render`; undefined disables the cache
    * @param readOnly read entries but never write (for runs that must not write, such as `check`)
    * @param codec how values are stored
-   */
-  /**
    * @param noteReads a read sets the entry's time, as a write does: for a cache whose entries a
    *   build may read without knowing their keys ahead (see {@link sweepCache})
    */

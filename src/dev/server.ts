@@ -8,7 +8,7 @@ import { contentTypeOf } from '../output/content-type.js'
 import { MemoryWriter } from '../output/writer.js'
 import { readSources } from '../report.js'
 import type { Site } from '../site/graph.js'
-import { openSearchIndex, searchShards, stopSearchIndexer } from '../site/search-index.js'
+import { indexShard, searchShards, stopSearchIndexer } from '../site/search-index.js'
 import type { Problem } from '../types.js'
 import { addDraftBanner, clientScript, devStyle, eventsPath, injectBeforeBodyEnd, injectInHead, markDraftCards, renderOverlay } from './overlay.js'
 import { watchFolders, type Change, type Watcher } from './watch.js'
@@ -422,15 +422,8 @@ async function indexSite(site: Site): Promise<Map<string, Uint8Array>> {
   const out = new Map<string, Uint8Array>()
   try {
     for (const shard of searchShards(site)) {
-      const index = await openSearchIndex(shard.language, shard.bundle, { merged: shard.merged })
-      try {
-        for (const document of shard.documents()) await index.add(document)
-        const { files } = await index.finish()
-        for (const f of files) if ('data' in f) out.set(f.path, typeof f.data === 'string' ? Buffer.from(f.data) : f.data)
-      } catch (error) {
-        await index.close()
-        throw error
-      }
+      const { files } = await indexShard(shard)
+      for (const f of files) if ('data' in f) out.set(f.path, typeof f.data === 'string' ? Buffer.from(f.data) : f.data)
     }
   } finally {
     await stopSearchIndexer()

@@ -18,9 +18,7 @@ export interface PageKeys {
 /** A file whose key is what it was last time (see {@link BuildKeys.unchanged}). */
 export interface Unchanged {
   key: string
-  /** The parts it read last time, by name. */
-  readonly reads: string[]
-  /** The same, by their index in the previous build's (and this build's) `parts`. */
+  /** The parts it read last time, by their index in the previous build's (and this build's) `parts`. */
   indexes: readonly number[]
 }
 
@@ -91,17 +89,9 @@ export class BuildKeys {
     const before = this.previous?.pages[id]
     if (!this.tracker || !before) return undefined
     const indexes = before.slice(1) as number[]
-    const parts = this.previous!.parts
-    const same = (key: string): Unchanged => ({
-      key,
-      indexes,
-      get reads() {
-        return indexes.map((i) => parts[i]!)
-      }
-    })
-    if (fromParts && this.sameScope && indexes.every((i) => this.partSame(i))) return same(before[0])
-    const key = keyOf(indexes.map((i) => parts[i]!))
-    return key !== undefined && key === before[0] ? same(key) : undefined
+    if (fromParts && this.sameScope && indexes.every((i) => this.partSame(i))) return { key: before[0], indexes }
+    const key = keyOf(indexes.map((i) => this.previous!.parts[i]!))
+    return key !== undefined && key === before[0] ? { key, indexes } : undefined
   }
 
   /** This build's keys, for the next build: parts no file read any more are left out. */

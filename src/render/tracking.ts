@@ -116,8 +116,10 @@ export class SiteTracker {
    */
   constant(name: string, value: string): string {
     const id = `c ${name}`
-    this.constants.set(id, value)
-    this.fingerprints.delete(id)
+    if (this.constants.get(id) !== value) {
+      this.constants.set(id, value)
+      this.fingerprints.delete(id)
+    }
     return id
   }
 

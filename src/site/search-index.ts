@@ -11,7 +11,7 @@ export interface IndexPage {
 }
 
 /** A search index being filled page by page. */
-export interface SearchIndexer {
+interface SearchIndexer {
   /** Index one page (only its `data-pagefind-body` part). */
   add(page: IndexPage): Promise<void>
   /** The index as files under `pagefind/`, and any problems Pagefind reported. */
@@ -31,7 +31,7 @@ export interface SearchIndexer {
  * @param options `merged`: the part is merged into another in the browser (see
  *   {@link SearchShard.merged}), and gets no scripts or styles of its own
  */
-export async function openSearchIndex(language: string, bundle = 'pagefind/', { merged = false }: { merged?: boolean } = {}): Promise<SearchIndexer> {
+async function openSearchIndex(language: string, bundle = 'pagefind/', { merged = false }: { merged?: boolean } = {}): Promise<SearchIndexer> {
   const { index, errors } = await pagefind.createIndex({ forceLanguage: language })
   const problems: string[] = [...errors]
   const close = async (): Promise<void> => {
@@ -58,6 +58,25 @@ export async function openSearchIndex(language: string, bundle = 'pagefind/', { 
     },
     close
   }
+}
+
+/**
+ * Make one part of the search index (see {@link searchShards}): its documents go to the indexer
+ * all at once (a few megabytes at most), which works through them on its own, and then writes the
+ * part out. The index is closed whatever happens; call {@link stopSearchIndexer} once every part
+ * is made.
+ *
+ * @param shard the part
+ */
+export async function indexShard(shard: SearchShard): Promise<{ files: OutputFile[]; errors: string[] }> {
+  const index = await openSearchIndex(shard.language, shard.bundle, { merged: shard.merged })
+  try {
+    await Promise.all(shard.documents().map((document) => index.add(document)))
+  } catch (error) {
+    await index.close()
+    throw error
+  }
+  return index.finish()
 }
 
 /** Stop the indexer's helper process. */
