@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { createHash, hash as hashOnce } from 'node:crypto'
 import { readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { mkdir, readFile, rename, utimes, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
@@ -42,14 +42,13 @@ export const toolVersions: string = [
 
 /** A hash of strings and bytes, as a file-name-safe string. */
 export function hashOf(...parts: Array<string | Uint8Array>): string {
+  // Strings are joined and hashed in one call: half the time of a hash object for the short
+  // inputs of most keys, and one update is cheaper than thousands (a page's key names every part it read).
+  if (parts.every((p) => typeof p === 'string')) return hashOnce('sha256', parts.join('\0') + '\0', 'base64url')
   const hash = createHash('sha256')
-  // Strings are joined first: one update is cheaper than thousands (a page's key names every part it read).
-  if (parts.every((p) => typeof p === 'string')) hash.update(parts.join('\0') + '\0')
-  else {
-    for (const p of parts) {
-      hash.update(p)
-      hash.update('\0')
-    }
+  for (const p of parts) {
+    hash.update(p)
+    hash.update('\0')
   }
   return hash.digest('base64url')
 }
