@@ -19,7 +19,7 @@ import { createRenderer, TemplateError } from './render/render.js'
 import { BuildKeys } from './render/keys.js'
 import { SiteTracker } from './render/tracking.js'
 import { renderShareImages, shareImageConflicts, type ImageToKeep } from './render/share-image.js'
-import { feedJobs, feedPaths } from './site/feeds.js'
+import { feedJobs, feedPaths, type FeedEntryMemo } from './site/feeds.js'
 import { buildSite, type Route, type Site } from './site/graph.js'
 import { indexShard, searchBundles, searchShards, stopSearchIndexer } from './site/search-index.js'
 import { renderSitemap, sitemapEntries, sitemapFiles } from './site/sitemap.js'
@@ -452,9 +452,12 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       imageKeys = (await renderShareImages(site, publicDir, imageCache, keepImage, write)).cacheKeys
     }
     mark('images')
-    // Feeds, like pages, are made again only when an entry they read changed.
+    // Feeds, like pages, are made again only when an entry they read changed; an entry is made
+    // again only when its paper's record did (the same record is the same entry).
+    if (lastFeedEntries.version !== version) lastFeedEntries = { version, entries: new WeakMap() }
+    const feedEntries = options.cache === false ? undefined : lastFeedEntries.entries
     for (const edition of site.editions) {
-      for (const job of feedJobs(tracker ? tracker.wrap(edition) : edition, createTranslator)) {
+      for (const job of feedJobs(tracker ? tracker.wrap(edition) : edition, createTranslator, feedEntries)) {
         const id = `feed ${job.id}`
         const scope = [version, id]
         const same = keys.unchanged(id, (reads) => tracker?.keyOf(scope, reads), true)
@@ -536,10 +539,14 @@ interface MadePaper {
 /** Paper records of the last build in this process, by their parse. */
 let lastPapers = new WeakMap<PaperSource, MadePaper>()
 
+/** Feed entries of the builds of this process, by paper record, while the settings and code are the same. */
+let lastFeedEntries: { version: string; entries: FeedEntryMemo } = { version: '', entries: new WeakMap() }
+
 /** Forget what the last build of this process read and rendered, as a new process would start: for tests. */
 export function forgetLastBuild(): void {
   lastRendered = new Map()
   lastPapers = new WeakMap()
+  lastFeedEntries = { version: '', entries: new WeakMap() }
   forgetParses()
 }
 

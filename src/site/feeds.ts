@@ -1,4 +1,4 @@
-import { Feed } from 'feed'
+import { Feed, type Item } from 'feed'
 import type { OutputFile } from '../output/writer.js'
 import { toFeedHtml } from './feed-html.js'
 import type { Edition, Site, SiteMonth, SitePaper } from './graph.js'
@@ -39,6 +39,12 @@ export interface FeedJob {
 }
 
 /**
+ * Entries of cards made by earlier calls, to be used again for a card whose record is the same
+ * object (see {@link feedJobs}). Only for calls with the same settings and interface text.
+ */
+export type FeedEntryMemo = WeakMap<object, { key: string; entry: Item }>
+
+/**
  * The feeds of one language, each made only when asked (a build that knows a feed's entries did
  * not change keeps the files it made before): Atom (`/feed.xml`), RSS 2.0 (`/rss.xml`) and JSON
  * Feed (`/feed.json`) of the whole site, with one entry per month's digest and one per card among
@@ -48,8 +54,12 @@ export interface FeedJob {
  *
  * @param site the site in that language
  * @param text interface text by language (default: English)
+ * @param memo entries made before, by the paper record they show: a process that builds the
+ *   same site again (the dev server) makes only the entries of papers that changed. The caller
+ *   keeps one memo per settings and text: an entry is made from the record, its address and
+ *   the language, and from those alone.
  */
-export function feedJobs(site: Edition, text: FeedText = englishText): FeedJob[] {
+export function feedJobs(site: Edition, text: FeedText = englishText, memo?: FeedEntryMemo): FeedJob[] {
   const t = text(site.language)
   const { config } = site
   const prefix = site.prefix
@@ -71,16 +81,21 @@ export function feedJobs(site: Edition, text: FeedText = englishText): FeedJob[]
     })
 
   // A card's entry is the same in every feed it appears in: made once, and only for feeds that show it.
-  const madeEntries = new Map<SitePaper, ReturnType<typeof makePaperEntry>>()
-  const paperEntry = (sp: SitePaper): ReturnType<typeof makePaperEntry> => {
+  const madeEntries = new Map<SitePaper, Item>()
+  const paperEntry = (sp: SitePaper): Item => {
     let entry = madeEntries.get(sp)
     if (!entry) {
-      entry = makePaperEntry(sp)
+      // Read through the site's records, as a tracked build needs: the memo holds the text only.
+      const paper = sp.paper
+      const key = `${site.language}\0${sp.route}`
+      const earlier = memo?.get(paper)
+      entry = earlier?.key === key ? earlier.entry : makePaperEntry(sp)
+      if (memo && earlier?.entry !== entry) memo.set(paper, { key, entry })
       madeEntries.set(sp, entry)
     }
     return entry
   }
-  const makePaperEntry = (sp: SitePaper) => {
+  const makePaperEntry = (sp: SitePaper): Item => {
     const p = sp.paper
     const links = [
       p.links.paper ? `<a href="${escapeAttr(p.links.paper)}">${escapeText(t('card.paper'))}</a>` : '',
