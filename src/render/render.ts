@@ -208,7 +208,7 @@ export function createRenderer(templatesDir: string, site: Site, assetVersion: s
       data.title = `${paper.paper.titleText} · ${siteTitle}`
       data.description = paper.paper.summaryText.length > 200 ? paper.paper.summaryText.slice(0, 197).replace(/\s+\S*$/, '') + '…' : paper.paper.summaryText
       // Chosen among the papers of its tags; the tags' signatures say when the choice may change.
-      data.related = wrap(relatedPapers(raw, relatedIndex(context.edition.papers)))
+      data.related = wrap(relatedPapers(raw, relatedIndex(context.edition)))
       for (const tag of paper.paper.tags) tracker?.noteRelated(context.edition.language, tag)
       data.citation = { bibtex: toBibtex(paper), meta: citationMeta(paper, site.config), jsonLd: paperJsonLd(paper, site.config) }
       data.readingMinutes = readingMinutes(paper.paper.wordCount)
@@ -318,10 +318,15 @@ export class RelatedIndex {
    */
   constructor(
     private readonly papers: readonly SitePaper[],
-    { scanFirst = 32 }: { scanFirst?: number } = {}
+    { scanFirst = 32, tags }: { scanFirst?: number; tags?: ReadonlyArray<{ name: string; papers: SitePaper[] }> } = {}
   ) {
     this.scanFirst = scanFirst
     if (scanFirst <= 0) return
+    if (tags) {
+      // The edition's own lists: the same papers in the same order, already made.
+      for (const tag of tags) this.byTag.set(tag.name, tag.papers)
+      return
+    }
     for (const sp of papers) {
       for (const tag of new Set(sp.paper.tags)) {
         const list = this.byTag.get(tag)
@@ -342,10 +347,19 @@ export class RelatedIndex {
   private scan(paper: SitePaper, limit: number): SitePaper[] {
     const shared = new Map<SitePaper, number>()
     for (const tag of new Set(paper.paper.tags)) for (const sp of this.byTag.get(tag) ?? []) if (sp !== paper) shared.set(sp, (shared.get(sp) ?? 0) + 1)
-    return [...shared]
-      .sort(([a, x], [b, y]) => (x !== y ? y - x : byRank(a, b)))
-      .slice(0, limit)
-      .map(([sp]) => sp)
+    // The best few, kept in order as the others go by: no sort of every paper of the tags.
+    const before = ([a, x]: [SitePaper, number], [b, y]: [SitePaper, number]): number => (x !== y ? y - x : byRank(a, b))
+    const best: Array<[SitePaper, number]> = []
+    if (limit <= 0) return []
+    for (const entry of shared) {
+      if (best.length === limit && before(entry, best[limit - 1]!) >= 0) continue
+      let i = best.length
+      best.push(entry)
+      for (; i > 0 && before(entry, best[i - 1]!) < 0; i--) best[i] = best[i - 1]!
+      best[i] = entry
+      if (best.length > limit) best.pop()
+    }
+    return best.map(([sp]) => sp)
   }
 
   private index(): void {
@@ -431,14 +445,14 @@ function tagSets(tags: readonly string[], size: number): string[] {
   return out
 }
 
-const relatedIndexes = new WeakMap<readonly SitePaper[], RelatedIndex>()
+const relatedIndexes = new WeakMap<Edition, RelatedIndex>()
 
-/** The related-paper index of a list of papers, built once per list. */
-function relatedIndex(papers: readonly SitePaper[]): RelatedIndex {
-  let index = relatedIndexes.get(papers)
+/** The related-paper index of an edition (not a tracked one), built once per edition. */
+function relatedIndex(edition: Edition): RelatedIndex {
+  let index = relatedIndexes.get(edition)
   if (!index) {
-    index = new RelatedIndex(papers)
-    relatedIndexes.set(papers, index)
+    index = new RelatedIndex(edition.papers, { tags: edition.tags })
+    relatedIndexes.set(edition, index)
   }
   return index
 }

@@ -195,7 +195,7 @@ function buildEdition(config: Config, language: string, months: readonly Month[]
 
   const tagMap = new Map<string, SitePaper[]>()
   for (const sp of sitePapers) {
-    for (const tag of sp.paper.tags) {
+    for (const tag of new Set(sp.paper.tags)) {
       const list = tagMap.get(tag) ?? []
       list.push(sp)
       tagMap.set(tag, list)
