@@ -633,12 +633,26 @@ function checkLinks(sources: readonly LinkSource[], known: ReadonlySet<string>):
   return problems
 }
 
+/**
+ * Cache keys of sources, by source record and salt. A file whose text did not change keeps its
+ * record from the last load of this process (the dev server's), so its text is not hashed again.
+ */
+const sourceKeys = new WeakMap<object, { salt: string; key: string }>()
+
+function keyOnce(salt: string, source: object, make: () => string): string {
+  const known = sourceKeys.get(source)
+  if (known?.salt === salt) return known.key
+  const key = make()
+  sourceKeys.set(source, { salt, key })
+  return key
+}
+
 function paperKey(salt: string, source: PaperSource): string {
-  return hashOf(salt, 'paper', source.path, source.raw)
+  return keyOnce(salt, source, () => hashOf(salt, 'paper', source.path, source.raw))
 }
 
 function monthKey(salt: string, source: MonthSource): string {
-  return hashOf(salt, 'month', monthPath(source), source.raw, source.intro)
+  return keyOnce(salt, source, () => hashOf(salt, 'month', monthPath(source), source.raw, source.intro))
 }
 
 function monthPath(source: MonthSource): string {
