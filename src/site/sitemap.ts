@@ -2,6 +2,9 @@ import { SitemapStream, streamToPromise, type SitemapItemLoose } from 'sitemap'
 import type { OutputFile } from '../output/writer.js'
 import { alternatesOf, type Site } from './graph.js'
 
+/** A site path that a URL parser leaves as it is. */
+const plainRoute = /^\/[A-Za-z0-9\-._~%/]*$/
+
 /** The files {@link renderSitemap} makes. */
 export const sitemapFiles = ['sitemap.xml', 'robots.txt'] as const
 
@@ -14,7 +17,9 @@ export const sitemapFiles = ['sitemap.xml', 'robots.txt'] as const
  * @param site the site graph
  */
 export function sitemapEntries(site: Site): SitemapItemLoose[] {
-  const abs = (p: string): string => new URL(p.slice(1), site.config.baseUrl).href
+  const base = new URL(site.config.baseUrl).href
+  // A route of plain characters resolves to itself after the base: no URL to parse for each.
+  const abs = (p: string): string => (base.endsWith('/') && plainRoute.test(p) && !p.includes('/.') && !p.startsWith('//') ? base + p.slice(1) : new URL(p.slice(1), base).href)
   const lastmod = new Map<string, string>()
   for (const edition of site.editions) {
     for (const sp of edition.papers) lastmod.set(sp.route, sp.paper.date)
