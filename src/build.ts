@@ -18,9 +18,9 @@ import { createTranslator, missingCatalogues } from './render/messages/index.js'
 import { createRenderer, TemplateError } from './render/render.js'
 import { BuildKeys } from './render/keys.js'
 import { SiteTracker } from './render/tracking.js'
-import { renderShareImages, shareImageConflicts, type ImageToKeep } from './render/share-image.js'
-import { feedJobs, feedPaths, type FeedEntryMemo } from './site/feeds.js'
-import { buildSite, type Route, type Site } from './site/graph.js'
+import { cardImagePath, coverImagePath, renderShareImage, renderShareImages, shareImageConflicts, type ImageToKeep } from './render/share-image.js'
+import { feedJobs, feedPaths, type FeedEntryMemo, type FeedJob } from './site/feeds.js'
+import { buildSite, type Edition, type Route, type Site } from './site/graph.js'
 import { indexShard, searchBundles, searchShards, stopSearchIndexer } from './site/search-index.js'
 import { renderSitemap, sitemapEntries, sitemapFiles } from './site/sitemap.js'
 import type { Figure, Month, MonthSource, Paper, PaperSource, Problem } from './types.js'
@@ -55,6 +55,20 @@ export interface BuildOptions {
   images?: boolean
   /** Documents each part of the search index aims to hold (see {@link searchShards}). Default: 400. */
   searchShardSize?: number
+  /**
+   * Leave the share images, feeds, sitemap and `robots.txt` out of the site written, and make any
+   * of them when asked, through {@link BuildResult.extras}: for the dev server, whose browsers
+   * reload pages and seldom ask for those. Default: false.
+   */
+  deferExtras?: boolean
+}
+
+/** Files of a site made only when asked for (see {@link BuildOptions.deferExtras}). */
+export interface DeferredFiles {
+  /** Their site paths, such as `feed.xml` and `2021/01/rad/card.png`. */
+  paths: ReadonlySet<string>
+  /** The bytes of one, as a build that wrote it would have written them; undefined for a path not among them. */
+  make(path: string): Promise<Uint8Array | undefined>
 }
 
 /** What a build did. */
@@ -87,6 +101,8 @@ export interface BuildResult {
   rendered?: number
   /** Files the cache held for nothing, deleted after the build (at most once a day; see {@link sweepCache}). */
   swept?: { files: number; bytes: number }
+  /** The files left out of the site, with {@link BuildOptions.deferExtras}. */
+  extras?: DeferredFiles
 }
 
 const require = createRequire(import.meta.url)
@@ -169,6 +185,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   let swept: BuildResult['swept']
   // The cache keys of the site's images, made only when the cache is swept.
   let imageKeys: (() => Set<string>) | undefined
+  let extras: DeferredFiles | undefined
   const parseCache = new DiskValueCache<Array<[string, StoredParse]>>(keepParses ? path.join(cacheRoot, 'parse') : undefined, options.dryRun === true)
   const parseKey = hashOf(toolVersions, await codeVersion(), process.version, contentDir)
   const parses = new Map(keepParses ? ((await parseCache.get(parseKey)) ?? []) : [])
@@ -428,7 +445,9 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     mark('pages')
     // The indexer (a process of its own) writes out what is left while this thread draws images
     // and makes feeds.
-    if (images) {
+    if (options.deferExtras) {
+      extras = deferredFiles(site, images, publicDir, new DiskBytesCache(options.cache === false ? undefined : path.join(cacheRoot, 'images')), (edition) => feedJobs(edition, createTranslator, feedEntriesFor(version, options)))
+    } else if (images) {
       const imageCache = new DiskBytesCache(options.cache === false ? undefined : path.join(cacheRoot, 'images'))
       // An image is kept when the records it shows have the fingerprints they had last time.
       const keepImage = async (image: ImageToKeep): Promise<boolean> => {
@@ -454,9 +473,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     mark('images')
     // Feeds, like pages, are made again only when an entry they read changed; an entry is made
     // again only when its paper's record did (the same record is the same entry).
-    if (lastFeedEntries.version !== version) lastFeedEntries = { version, entries: new WeakMap() }
-    const feedEntries = options.cache === false ? undefined : lastFeedEntries.entries
-    for (const edition of site.editions) {
+    const feedEntries = feedEntriesFor(version, options)
+    for (const edition of options.deferExtras ? [] : site.editions) {
       for (const job of feedJobs(tracker ? tracker.wrap(edition) : edition, createTranslator, feedEntries)) {
         const id = `feed ${job.id}`
         const scope = [version, id]
@@ -475,11 +493,13 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       }
     }
     // The sitemap, too, is made again only when what it lists changed.
-    const sitemap = sitemapEntries(site)
-    const sitemapKey = hashOf(version, JSON.stringify(sitemap))
-    const keptSitemap = keys.unchanged('sitemap', () => sitemapKey) ? await keepAll(sitemapFiles) : new Set<string>()
-    if (keptSitemap.size < sitemapFiles.length) for (const f of await renderSitemap(site, sitemap)) if (!keptSitemap.has(f.path)) await write(f)
-    if (tracker) keys.remember('sitemap', sitemapKey, [])
+    if (!options.deferExtras) {
+      const sitemap = sitemapEntries(site)
+      const sitemapKey = hashOf(version, JSON.stringify(sitemap))
+      const keptSitemap = keys.unchanged('sitemap', () => sitemapKey) ? await keepAll(sitemapFiles) : new Set<string>()
+      if (keptSitemap.size < sitemapFiles.length) for (const f of await renderSitemap(site, sitemap)) if (!keptSitemap.has(f.path)) await write(f)
+      if (tracker) keys.remember('sitemap', sitemapKey, [])
+    }
     mark('feeds')
     await feeding
     if (indexerOpen) {
@@ -516,7 +536,46 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       // Left for the next build.
     }
   }
-  return { ...finish(problems, true, pages, fileCount + 1, site), reused, rendered: jobs.length, searchKept: wantSearch && changedShards.length === 0, searchIndexed: changedShards.length, ...(swept ? { swept } : {}) }
+  return { ...finish(problems, true, pages, fileCount + 1, site), reused, rendered: jobs.length, searchKept: wantSearch && changedShards.length === 0, searchIndexed: changedShards.length, ...(swept ? { swept } : {}), ...(extras ? { extras } : {}) }
+}
+
+/** The feed entries memo of this process for builds of one version (see {@link feedJobs}). */
+function feedEntriesFor(version: string, options: BuildOptions): FeedEntryMemo | undefined {
+  if (options.cache === false) return undefined
+  if (lastFeedEntries.version !== version) lastFeedEntries = { version, entries: new WeakMap() }
+  return lastFeedEntries.entries
+}
+
+/**
+ * The share images, feeds, sitemap and `robots.txt` of a site, each made when asked for, as a
+ * build that wrote them would have: feeds and the sitemap from the site graph (untracked), an
+ * image from the image cache or drawn.
+ */
+function deferredFiles(site: Site, images: boolean, publicDir: string, imageCache: DiskBytesCache, jobsOf: (edition: Edition) => FeedJob[]): DeferredFiles {
+  const imagePaths = new Set(images ? [...site.papers.map(cardImagePath), ...site.months.map(coverImagePath)] : [])
+  let feeds: Map<string, FeedJob> | undefined
+  const feedJobsByPath = (): Map<string, FeedJob> => {
+    if (!feeds) {
+      feeds = new Map()
+      for (const edition of site.editions) for (const job of jobsOf(edition)) for (const p of job.paths) feeds.set(p, job)
+    }
+    return feeds
+  }
+  const paths = new Set<string>([...imagePaths, ...feedPaths(site).map((p) => p.slice(1)), ...sitemapFiles])
+  const bytesOf = (files: readonly OutputFile[], file: string): Uint8Array | undefined => {
+    const found = files.find((f) => f.path === file)
+    return found && 'data' in found ? (typeof found.data === 'string' ? Buffer.from(found.data) : found.data) : undefined
+  }
+  return {
+    paths,
+    async make(file) {
+      if (!paths.has(file)) return undefined
+      if (imagePaths.has(file)) return renderShareImage(site, file, publicDir, imageCache)
+      if ((sitemapFiles as readonly string[]).includes(file)) return bytesOf(await renderSitemap(site, sitemapEntries(site)), file)
+      const job = feedJobsByPath().get(file)
+      return job && bytesOf(job.render(), file)
+    }
+  }
 }
 
 /** KaTeX's stylesheet followed by the site's `assets/collage.css`, which pages link. */

@@ -3,6 +3,7 @@ import { cp, readFile, writeFile } from 'node:fs/promises'
 import http from 'node:http'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { buildToMemory } from '../src/build.js'
 import { startDevServer, type DevServer, type RebuildEvent } from '../src/dev/server.js'
 import { watchFolders, type Change } from '../src/dev/watch.js'
 import { page } from './helpers/html.js'
@@ -201,6 +202,26 @@ describe('collage dev server', () => {
     expect(Object.values(after.languages)[0]!.hash).not.toBe(language!.hash)
     expect(rebuilds.at(-1)!.ok).toBe(true)
     // Back to the text the next tests expect.
+    await writeFile(path.join(content, '2021-01', 'live.md'), goodPaper.replace('First version', 'Second version'))
+    await events.next('reload')
+  })
+
+  it('makes share images, feeds, the sitemap and robots.txt when asked for, as a build writes them', async () => {
+    const built = await buildToMemory({ contentDir: 'content', cwd: dir, baseUrl: server.url, drafts: true, search: false })
+    expect(built.ok).toBe(true)
+    const extras = ['feed.xml', 'rss.xml', 'feed.json', 'sitemap.xml', 'robots.txt', '2021/01/live/card.png', '2021/01/cover.png', 'tags/test/feed.xml']
+    for (const file of extras) {
+      const res = await get(`/${file}`)
+      expect(res.status, file).toBe(200)
+      expect(Buffer.from(await res.arrayBuffer()).equals(Buffer.from(built.output.get(file)!)), file).toBe(true)
+    }
+    expect((await get('/feed.xml')).headers.get('content-type')).toBe('application/xml; charset=utf-8')
+    expect((await get('/2021/01/no-such-paper/card.png')).status).toBe(404)
+    // A rebuild makes the pages only, and the feed from the new text when it is next asked for.
+    await writeFile(path.join(content, '2021-01', 'live.md'), goodPaper.replace('First version', 'Fed version'))
+    const reload = await events.next<{ paths: string[] }>('reload')
+    expect(reload.paths.filter((p) => !p.endsWith('.html'))).toEqual([])
+    expect(await (await get('/feed.xml')).text()).toContain('Fed version')
     await writeFile(path.join(content, '2021-01', 'live.md'), goodPaper.replace('First version', 'Second version'))
     await events.next('reload')
   })

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
-import { buildToMemory } from '../build.js'
+import { buildToMemory, type DeferredFiles } from '../build.js'
 import { sourceFolders } from '../up-to-date.js'
 import { contentTypeOf } from '../output/content-type.js'
 import { MemoryWriter } from '../output/writer.js'
@@ -97,6 +97,11 @@ interface State {
    * indexing is the slowest step of a build, and most edits are not followed by a search.
    */
   search?: { version: string; files: Promise<Map<string, Uint8Array>> }
+  /**
+   * Share images, feeds, the sitemap and `robots.txt` of the last good build, each made on the
+   * first request for it: a rebuild makes only the pages, which are what browsers reload.
+   */
+  extras?: { files: DeferredFiles; made: Map<string, Promise<Uint8Array | undefined>> }
 }
 
 const maxEventClients = 64
@@ -182,6 +187,14 @@ export async function startDevServer(options: DevOptions = {}): Promise<DevServe
       return
     }
     if (state.output.has(key)) return serveFile(res, key, 200, head)
+    if (state.extras?.files.paths.has(key)) {
+      void serveExtra(res, key, head).catch((error: unknown) => {
+        emit({ type: 'error', error: error as Error })
+        if (!res.headersSent) plain(res, 500, 'Internal error')
+        else res.destroy()
+      })
+      return
+    }
     if (!target.dir && state.output.has(`${key}/index.html`)) {
       res.setHeader('Location', encodeURI(`/${key}/`))
       return plain(res, 308, 'Moved permanently')
@@ -221,6 +234,20 @@ export async function startDevServer(options: DevOptions = {}): Promise<DevServe
     return plain(res, 404, 'Not found')
   }
 
+  async function serveExtra(res: ServerResponse, key: string, head: boolean): Promise<void> {
+    const extras = state.extras!
+    let bytes = extras.made.get(key)
+    if (!bytes) {
+      bytes = extras.files.make(key)
+      extras.made.set(key, bytes)
+      // A failure is not kept: the next request tries again.
+      bytes.catch(() => extras.made.delete(key))
+    }
+    const data = await bytes
+    if (data) return send(res, 200, contentTypeOf(key), data, head)
+    return plain(res, 404, 'Not found')
+  }
+
   function preparePage(key: string, html: string): string {
     let out = markDraftCards(html, state.draftSlugs)
     if (state.draftPages.has(key)) out = addDraftBanner(out)
@@ -255,7 +282,7 @@ export async function startDevServer(options: DevOptions = {}): Promise<DevServe
     let updated: string[] = []
     try {
       // One writer for the server's life: it remembers what each page was rendered from.
-      const result = await buildToMemory({ ...folders, cwd, baseUrl: url, drafts, search: false }, writer)
+      const result = await buildToMemory({ ...folders, cwd, baseUrl: url, drafts, search: false, deferExtras: true }, writer)
       problems = result.problems
       if (result.ok && result.site) {
         ok = true
@@ -263,6 +290,8 @@ export async function startDevServer(options: DevOptions = {}): Promise<DevServe
         files = result.files
         updated = diff(state.output, result.output)
         if (!state.output || updated.length > 0) setSite(result.output, result.site)
+        // What they show may change when no page does (a feed's entry text): made anew from this build.
+        if (result.extras) state.extras = { files: result.extras, made: new Map() }
       }
     } catch (error) {
       // A bug in collage, not in the content: say so, and keep serving the last good site.

@@ -245,23 +245,7 @@ export async function renderShareImages(
   keep?: (image: ImageToKeep) => Promise<boolean>,
   take?: (file: { path: string; data: Uint8Array }) => Promise<void>
 ): Promise<ShareImages> {
-  let palette: Palette = defaultPalette
-  if (publicDir !== undefined) {
-    try {
-      palette = paletteFromCss(await readFile(path.join(publicDir, 'assets', 'collage.css'), 'utf8'))
-    } catch {
-      // No stylesheet of that name: the shipped colours.
-    }
-  }
-  // An image is a pure function of what it shows, the colours and this module's code: that is the key.
-  const salt = hashOf(await selfVersion(), JSON.stringify(palette), site.config.title, site.config.baseUrl, site.config.language)
-  const shown: ImageToKeep[] = [
-    ...site.papers.map((sp) => ({ file: cardImagePath(sp), shows: [sp, sp.month], salt })),
-    ...site.months.map((month) => ({ file: coverImagePath(month), shows: [month, ...month.papers], salt }))
-  ]
-  const jobOf = (n: number): ImageJob =>
-    n < site.papers.length ? { kind: 'card', file: shown[n]!.file, card: slimCard(site.papers[n]!) } : { kind: 'cover', file: shown[n]!.file, cover: slimCover(site.months[n - site.papers.length]!) }
-  const keyOf = (item: ImageJob): string => hashOf(salt, item.file, JSON.stringify(item.kind === 'card' ? item.card : item.cover))
+  const { palette, shown, jobOf, keyOf } = await imagePlan(site, publicDir)
   const out: ShareImages = { files: [], ms: [], cacheKeys: () => new Set(shown.map((_, n) => keyOf(jobOf(n)))) }
   // What each image shows, as plain data, is made only for an image the caller did not keep.
   const items: ImageJob[] = []
@@ -304,6 +288,54 @@ export async function renderShareImages(
   const each = misses.length > 0 ? (performance.now() - started) / misses.length : 0
   out.ms = misses.map(() => each)
   return out
+}
+
+/**
+ * One share image of a site, by its site path (`2021/01/rad/card.png`), read from the cache or
+ * drawn (and then cached): for a server that makes images only when they are asked for.
+ * Undefined when the site has no image of that path.
+ *
+ * @param site the site graph
+ * @param file the image's site path
+ * @param publicDir the site's public folder: its `assets/collage.css` gives the colours
+ * @param cache drawn images by key, kept between builds
+ */
+export async function renderShareImage(site: Site, file: string, publicDir?: string, cache?: DiskBytesCache): Promise<Uint8Array | undefined> {
+  const { palette, shown, jobOf, keyOf } = await imagePlan(site, publicDir)
+  const n = shown.findIndex((image) => image.file === file)
+  if (n === -1) return undefined
+  const job = jobOf(n)
+  const key = keyOf(job)
+  const hit = await cache?.get(key)
+  if (hit) return hit
+  const png = await drawImage(job, site.config, palette)
+  await cache?.set(key, png)
+  return png
+}
+
+/** Every image of a site (cards first, then covers), what it is drawn with, and how to make its plain data and cache key. */
+async function imagePlan(site: Site, publicDir: string | undefined): Promise<{ palette: Palette; shown: ImageToKeep[]; jobOf(n: number): ImageJob; keyOf(job: ImageJob): string }> {
+  let palette: Palette = defaultPalette
+  if (publicDir !== undefined) {
+    try {
+      palette = paletteFromCss(await readFile(path.join(publicDir, 'assets', 'collage.css'), 'utf8'))
+    } catch {
+      // No stylesheet of that name: the shipped colours.
+    }
+  }
+  // An image is a pure function of what it shows, the colours and this module's code: that is the key.
+  const salt = hashOf(await selfVersion(), JSON.stringify(palette), site.config.title, site.config.baseUrl, site.config.language)
+  const shown: ImageToKeep[] = [
+    ...site.papers.map((sp) => ({ file: cardImagePath(sp), shows: [sp, sp.month], salt })),
+    ...site.months.map((month) => ({ file: coverImagePath(month), shows: [month, ...month.papers], salt }))
+  ]
+  return {
+    palette,
+    shown,
+    jobOf: (n) =>
+      n < site.papers.length ? { kind: 'card', file: shown[n]!.file, card: slimCard(site.papers[n]!) } : { kind: 'cover', file: shown[n]!.file, cover: slimCover(site.months[n - site.papers.length]!) },
+    keyOf: (job) => hashOf(salt, job.file, JSON.stringify(job.kind === 'card' ? job.card : job.cover))
+  }
 }
 
 /** Below this many images to draw, workers (each loading satori and the fonts, about a second) cost more than they save. */
