@@ -1,7 +1,7 @@
-import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { DiskWriter, manifestName, type OutputFile } from '../src/output/writer.js'
+import { DiskWriter, manifestName, MemoryWriter, type OutputFile } from '../src/output/writer.js'
 import { useTempDirs } from './helpers/site.js'
 
 const temp = useTempDirs()
@@ -154,5 +154,38 @@ describe('the output writer', () => {
     fresh.fresh = true
     await writeAll(fresh, first)
     expect(await tree(out)).toEqual(Object.fromEntries(first.map((f) => [f.path, (f as { data: string }).data])))
+  })
+})
+
+describe('the in-memory writer', () => {
+  it('reads a copied file again only when it changed, and holds the same bytes until then', async () => {
+    const dir = await temp()
+    const font = path.join(dir, 'font.woff2')
+    const fresh = path.join(dir, 'fresh.css')
+    await writeFile(font, 'glyphs v1')
+    await writeFile(fresh, 'a {}')
+    const old = new Date(Date.now() - 60_000)
+    await utimes(font, old, old)
+    const writer = new MemoryWriter()
+    const build = async (): Promise<Map<string, Uint8Array>> => {
+      const session = await writer.open()
+      await session.write({ path: 'assets/font.woff2', copyFrom: font })
+      await session.write({ path: 'assets/fresh.css', copyFrom: fresh })
+      await session.commit()
+      return writer.files
+    }
+    const one = new Map(await build())
+    const two = new Map(await build())
+    expect(Buffer.from(two.get('assets/font.woff2')!).toString()).toBe('glyphs v1')
+    // The same bytes, not read again.
+    expect(two.get('assets/font.woff2')).toBe(one.get('assets/font.woff2'))
+    // A file changed a moment ago may change again within its time's resolution: always read.
+    expect(two.get('assets/fresh.css')).not.toBe(one.get('assets/fresh.css'))
+    // The same size, a new time: read again.
+    await writeFile(font, 'glyphs v2')
+    const later = new Date(Date.now() - 30_000)
+    await utimes(font, later, later)
+    const three = await build()
+    expect(Buffer.from(three.get('assets/font.woff2')!).toString()).toBe('glyphs v2')
   })
 })

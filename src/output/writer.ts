@@ -76,6 +76,25 @@ export function assertSafePath(sitePath: string): string {
 export class MemoryWriter implements Writer {
   files = new Map<string, Uint8Array>()
   meta: unknown
+  /**
+   * Files copied into the site, as read, with the size and time they had: a build after an edit
+   * copies the same fonts and stylesheets again, and a file that has not changed is not read again
+   * (and is the very same bytes, which tells a reader of `files` it did not change).
+   */
+  private readonly copies = new Map<string, { size: number; mtimeMs: number; ino: number; data: Uint8Array }>()
+
+  private async copy(from: string): Promise<Uint8Array> {
+    const readAt = Date.now()
+    const seen = await stat(from)
+    const known = this.copies.get(from)
+    if (known && known.size === seen.size && known.mtimeMs === seen.mtimeMs && known.ino === seen.ino) return known.data
+    const data = await readFile(from)
+    // Only a file changed well before it was read: a file system with coarse times could give a
+    // change right after the read the same time.
+    if (seen.mtimeMs + 2000 < readAt) this.copies.set(from, { size: seen.size, mtimeMs: seen.mtimeMs, ino: seen.ino, data })
+    else this.copies.delete(from)
+    return data
+  }
 
   async readMeta(): Promise<unknown> {
     return this.meta
@@ -92,7 +111,7 @@ export class MemoryWriter implements Writer {
         const key = assertSafePath(f.path)
         // Claim the path before any await: writes may run side by side.
         claim(key)
-        next.set(key, 'copyFrom' in f ? await readFile(f.copyFrom) : typeof f.data === 'string' ? Buffer.from(f.data) : f.data)
+        next.set(key, 'copyFrom' in f ? await this.copy(f.copyFrom) : typeof f.data === 'string' ? Buffer.from(f.data) : f.data)
       },
       keep: async (file) => {
         // Every path held was checked when it was written: one found as it is needs no check.
