@@ -31,6 +31,8 @@ export class SiteTracker {
   private readonly proxies = new WeakMap<object, object>()
   private readonly lists = new WeakMap<readonly unknown[], unknown[]>()
   private readonly tagLists = new Map<string, readonly SitePaper[]>()
+  /** What of each paper its tags' related-paper signatures hold (a paper is in a few tags). */
+  private readonly ranks = new WeakMap<SitePaper, string>()
   private readonly constants = new Map<string, string>()
   private reads: Set<string> | undefined
   private readonly handler: ProxyHandler<object>
@@ -191,6 +193,15 @@ export class SiteTracker {
     return hashOf(...parts)
   }
 
+  private rankOf(sp: SitePaper): string {
+    let rank = this.ranks.get(sp)
+    if (rank === undefined) {
+      rank = `${sp.route} ${sp.paper.date} ${sp.paper.tags.join(' ')}`
+      this.ranks.set(sp, rank)
+    }
+    return rank
+  }
+
   private register(record: object, id: string): void {
     this.ids.set(record, id)
     this.records.set(id, record)
@@ -213,7 +224,7 @@ export class SiteTracker {
     if (kind === 'r') {
       // Related papers are ranked by shared tags, then date, then address.
       const papers = this.tagLists.get(id.slice(2))
-      return papers && hashOf('r', ...papers.map((sp) => `${sp.route} ${sp.paper.date} ${sp.paper.tags.join(' ')}`))
+      return papers && hashOf('r', ...papers.map((sp) => this.rankOf(sp)))
     }
     const record = this.records.get(id)
     if (!record) return undefined
