@@ -128,8 +128,8 @@ export function buildSite(config: Config, months: readonly Month[], papers: read
     const isLocal = (x: { lang?: string }): boolean => x.lang === language
     const monthTranslations = new Map(months.filter(isLocal).map((m) => [m.key, m]))
     const paperTranslations = new Map(papers.filter(isLocal).map((p) => [`${p.month}/${p.slug}`, p]))
-    const localMonths = originalMonths.map((m) => monthTranslations.get(m.key) ?? m)
-    const localPapers = originalPapers.map((p) => paperTranslations.get(`${p.month}/${p.slug}`) ?? p)
+    const localMonths = monthTranslations.size === 0 ? originalMonths : originalMonths.map((m) => monthTranslations.get(m.key) ?? m)
+    const localPapers = paperTranslations.size === 0 ? originalPapers : originalPapers.map((p) => paperTranslations.get(`${p.month}/${p.slug}`) ?? p)
     const built = buildEdition(config, language, localMonths, localPapers)
     // Every edition has the same pages: the default one reports problems for all.
     if (language === config.language) problems = built.problems
@@ -195,10 +195,11 @@ function buildEdition(config: Config, language: string, months: readonly Month[]
 
   const tagMap = new Map<string, SitePaper[]>()
   for (const sp of sitePapers) {
-    for (const tag of new Set(sp.paper.tags)) {
-      const list = tagMap.get(tag) ?? []
-      list.push(sp)
-      tagMap.set(tag, list)
+    for (const tag of sp.paper.tags) {
+      const list = tagMap.get(tag)
+      // Papers come in order: a tag written twice finds its paper last in the list.
+      if (!list) tagMap.set(tag, [sp])
+      else if (list.at(-1) !== sp) list.push(sp)
     }
   }
   const tags = [...tagMap.entries()].sort(([a], [b]) => compare(a, b)).map(([name, list]) => ({ name, route: `${prefix}tags/${encodeURIComponent(name)}/`, papers: list }))
@@ -240,7 +241,8 @@ function buildEdition(config: Config, language: string, months: readonly Month[]
   for (const sp of sitePapers) routes.push({ path: sp.route, kind: 'paper', key: `${sp.paper.month}/${sp.paper.slug}`, source: sp.paper.path, language })
   const seen = new Map<string, Route>()
   for (const r of routes) {
-    const key = r.path.normalize('NFC').toLowerCase()
+    // Two spellings of one path clash on a file system that folds case or normalises names.
+    const key = (ascii.test(r.path) ? r.path : r.path.normalize('NFC')).toLowerCase()
     const other = seen.get(key)
     if (other) {
       for (const [a, b] of [[r, other], [other, r]] as const) {
@@ -289,6 +291,9 @@ function link<T extends { previous?: T; next?: T }>(items: T[]): void {
     if (next) item.next = next
   }
 }
+
+/** Text that Unicode normalisation leaves as it is. */
+const ascii = /^[\x00-\x7f]*$/
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0
