@@ -17,9 +17,8 @@ export interface PageKeys {
 
 /** A file whose key is what it was last time (see {@link BuildKeys.unchanged}). */
 export interface Unchanged {
-  key: string
-  /** The parts it read last time, by their index in the previous build's (and this build's) `parts`. */
-  indexes: readonly number[]
+  /** Its entry of the previous build: its key, then the parts it read, by their index in the previous build's (and this build's) `parts`. */
+  entry: readonly [string, ...number[]]
 }
 
 /**
@@ -73,8 +72,10 @@ export class BuildKeys {
 
   /** Record that a file is what it was last time (as {@link unchanged} found): its entry stays. */
   keep(id: string, same: Unchanged): void {
-    for (const i of same.indexes) this.use(i)
-    this.next.pages[id] = [same.key, ...same.indexes]
+    const entry = same.entry
+    for (let n = 1; n < entry.length; n++) this.use(entry[n] as number)
+    // The same array: entries are never changed once made.
+    this.next.pages[id] = entry as [string, ...number[]]
   }
 
   /**
@@ -88,10 +89,13 @@ export class BuildKeys {
   unchanged(id: string, keyOf: (reads: readonly string[]) => string | undefined, fromParts = false): Unchanged | undefined {
     const before = this.previous?.pages[id]
     if (!this.tracker || !before) return undefined
-    const indexes = before.slice(1) as number[]
-    if (fromParts && this.sameScope && indexes.every((i) => this.partSame(i))) return { key: before[0], indexes }
-    const key = keyOf(indexes.map((i) => this.previous!.parts[i]!))
-    return key !== undefined && key === before[0] ? { key, indexes } : undefined
+    if (fromParts && this.sameScope) {
+      let same = true
+      for (let n = 1; n < before.length && same; n++) same = this.partSame(before[n] as number)
+      if (same) return { entry: before }
+    }
+    const key = keyOf((before.slice(1) as number[]).map((i) => this.previous!.parts[i]!))
+    return key !== undefined && key === before[0] ? { entry: before } : undefined
   }
 
   /** This build's keys, for the next build: parts no file read any more are left out. */
