@@ -315,6 +315,8 @@ export class RelatedIndex {
    * @param options `scanFirst`: the first so many questions are answered by going through the
    *   papers of the paper's tags, and the index is built only for more (a build that renders a
    *   few paper pages again, after an edit, need not index the whole site). Default: 32.
+   *   `tags`: the edition's tags, whose lists of papers (in the order of `papers`, each paper
+   *   once) that going through takes instead of making its own.
    */
   constructor(
     private readonly papers: readonly SitePaper[],
@@ -345,12 +347,12 @@ export class RelatedIndex {
 
   /** The answer from the papers of each of the paper's tags, without the index. */
   private scan(paper: SitePaper, limit: number): SitePaper[] {
+    if (limit <= 0) return []
     const shared = new Map<SitePaper, number>()
     for (const tag of new Set(paper.paper.tags)) for (const sp of this.byTag.get(tag) ?? []) if (sp !== paper) shared.set(sp, (shared.get(sp) ?? 0) + 1)
     // The best few, kept in order as the others go by: no sort of every paper of the tags.
     const before = ([a, x]: [SitePaper, number], [b, y]: [SitePaper, number]): number => (x !== y ? y - x : byRank(a, b))
     const best: Array<[SitePaper, number]> = []
-    if (limit <= 0) return []
     for (const entry of shared) {
       if (best.length === limit && before(entry, best[limit - 1]!) >= 0) continue
       let i = best.length
