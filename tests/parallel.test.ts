@@ -6,7 +6,9 @@ import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { generateSite, writeSite } from '../src/bench/generate.js'
 import { buildToMemory } from '../src/build.js'
+import { resolveConfig } from '../src/config.js'
 import { minJobsForWorkers } from '../src/markdown/render-pool.js'
+import { defaultPalette, drawImage, type ImageJob } from '../src/render/share-image.js'
 import { root, tempDir } from './helpers/site.js'
 
 const run = promisify(execFile)
@@ -49,4 +51,23 @@ console.log(JSON.stringify({ threads: r.threads }))`
       expect((await readFile(path.join(dir, 'out', file))).equals(Buffer.from(single.output.get(file)!)), file).toBe(true)
     }
   }, 240_000)
+})
+
+describe('drawing share images in worker threads', () => {
+  it('gives the bytes this thread draws', async () => {
+    // A build on two cores or fewer draws here (the thread pool rasterises); with more it uses
+    // workers of the compiled code. Both must draw the same image.
+    const { runInWorkers } = (await import(path.join(root, 'lib', 'worker-pool.js'))) as typeof import('../src/worker-pool.js')
+    const config = resolveConfig({ baseUrl: 'https://example.org/digest/' })
+    const jobs: ImageJob[] = ['Attention over long documents', 'Сети с вниманием', 'A title of $\\nabla$ and more words that wrap to a second line'].map((title, i) => ({
+      kind: 'card',
+      file: `2021/01/p${i}/card.png`,
+      card: { route: `/2021/01/p${i}/`, week: 1 + i, paper: { titleText: title, authors: ['Ada Lovelace', 'Alan Turing'], year: 2021, date: `2021-01-0${1 + i}`, tags: ['attention'], venue: 'ICLR 2021' }, month: { title: 'January 2021', number: 1 } }
+    }))
+    const here = await Promise.all(jobs.map((job) => drawImage(job, config, defaultPalette)))
+    const { results, threads } = await runInWorkers<ImageJob, Uint8Array>(new URL(`file://${path.join(root, 'lib', 'render', 'share-image-worker.js')}`), { config, palette: defaultPalette }, jobs, 1)
+    expect(threads).toBeGreaterThanOrEqual(1)
+    expect(results).toHaveLength(jobs.length)
+    for (const [i, png] of results.entries()) expect(Buffer.from(png).equals(Buffer.from(here[i]!)), jobs[i]!.file).toBe(true)
+  }, 60_000)
 })
