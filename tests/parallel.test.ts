@@ -55,8 +55,8 @@ console.log(JSON.stringify({ threads: r.threads }))`
 
 describe('drawing share images in worker threads', () => {
   it('gives the bytes this thread draws', async () => {
-    // A build on two cores or fewer draws here (the thread pool rasterises); with more it uses
-    // workers of the compiled code. Both must draw the same image.
+    // A build draws many images in workers of the compiled code, and a few on its own thread:
+    // both must draw the same image, whatever its script.
     const { runInWorkers } = (await import(path.join(root, 'lib', 'worker-pool.js'))) as typeof import('../src/worker-pool.js')
     const config = resolveConfig({ baseUrl: 'https://example.org/digest/' })
     const jobs: ImageJob[] = ['Attention over long documents', 'Сети с вниманием', 'A title of $\\nabla$ and more words that wrap to a second line'].map((title, i) => ({

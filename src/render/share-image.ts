@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises'
-import { availableParallelism } from 'node:os'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -271,12 +270,11 @@ export async function renderShareImages(
     await give(i, png)
   }
   const started = performance.now()
-  if (drawInWorkers(misses.length)) {
-    // More cores than this thread's layout can keep busy: each worker lays out images too.
+  if (misses.length >= minImagesForWorkers && canUseWorkers(import.meta.url)) {
+    // Layout and PNG encoding are both CPU work on the calling thread: spread them over the cores.
     await runInWorkers<ImageJob, Uint8Array>(new URL('./share-image-worker.js', import.meta.url), { config: site.config, palette }, misses.map((i) => items[i]!), 8, (n, png) => drawn(misses[n]!, png))
   } else {
-    // A few images in flight: layout runs here while earlier images rasterise and compress on
-    // the thread pool.
+    // A few images in flight: layout runs here while earlier images rasterise on other threads.
     const pending = new Set<Promise<void>>()
     for (const i of misses) {
       const job: Promise<void> = drawImage(items[i]!, site.config, palette)
@@ -342,19 +340,6 @@ async function imagePlan(site: Site, publicDir: string | undefined): Promise<{ p
 
 /** Below this many images to draw, workers (each loading satori and the fonts, about a second) cost more than they save. */
 const minImagesForWorkers = 48
-
-/**
- * Whether to draw images in worker threads. Only the layout (satori, about 40% of an image's
- * work) runs on the drawing thread: resvg rasterises and zlib compresses on libuv's thread pool.
- * So on two cores this thread, with three images in flight, keeps both cores busy: 600 cards took
- * 18 to 21 ms each this way and with two workers alike, and the workers added 200 MB of memory (a
- * V8 heap, satori and the fonts each). With more cores, one thread's layout falls behind.
- *
- * @param images how many images are to be drawn
- */
-function drawInWorkers(images: number): boolean {
-  return images >= minImagesForWorkers && availableParallelism() > 2 && canUseWorkers(import.meta.url)
-}
 
 /**
  * An image {@link renderShareImages} is about to make, as the caller is asked whether it kept it
