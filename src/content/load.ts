@@ -78,7 +78,10 @@ export const maxFileBytes = 512 * 1024
 export async function loadContent(contentDir: string, options: LoadOptions = {}): Promise<LoadedContent> {
   const cwd = options.cwd ?? process.cwd()
   const root = path.resolve(cwd, contentDir)
+  const under = path.resolve(cwd) + (path.resolve(cwd).endsWith(path.sep) ? '' : path.sep)
   const display = (abs: string): string => {
+    // A file of the folder (paths here are made by joining, so normal): no path arithmetic.
+    if (abs.startsWith(under)) return path.sep === '/' ? abs.slice(under.length) : abs.slice(under.length).split(path.sep).join('/')
     const rel = path.relative(cwd, abs)
     return rel.startsWith('..') || path.isAbsolute(rel) ? abs : rel.split(path.sep).join('/')
   }
