@@ -51,12 +51,17 @@ export async function writeSite(writer: Writer, files: readonly OutputFile[]): P
   await session.commit()
 }
 
+/** A relative path whose segments each start with a letter, digit or `_~%-`: already normal, and inside. */
+const plainPath = /^[\w~%-][\w.~%-]*(?:\/[\w~%-][\w.~%-]*)*$/
+
 /**
  * Check that a site path is a plain relative path that stays inside the output folder.
  *
  * @param sitePath such as `2021/01/rad/index.html`
  */
 export function assertSafePath(sitePath: string): string {
+  // Most paths are plain: segments of safe characters, none of them `.` or `..` or empty.
+  if (plainPath.test(sitePath)) return sitePath
   const normal = path.posix.normalize(sitePath)
   if (
     sitePath === '' ||
