@@ -42,7 +42,7 @@ export interface FeedJob {
  * Entries of cards made by earlier calls, to be used again for a card whose record is the same
  * object (see {@link feedJobs}). Only for calls with the same settings and interface text.
  */
-export type FeedEntryMemo = WeakMap<object, { key: string; entry: Item }>
+export type FeedEntryMemo = WeakMap<object, Map<string, Item>>
 
 /**
  * The feeds of one language, each made only when asked (a build that knows a feed's entries did
@@ -86,11 +86,18 @@ export function feedJobs(site: Edition, text: FeedText = englishText, memo?: Fee
     let entry = madeEntries.get(sp)
     if (!entry) {
       // Read through the site's records, as a tracked build needs: the memo holds the text only.
+      // An untranslated paper is the same record in every language: an entry per language and address.
       const paper = sp.paper
       const key = `${site.language}\0${sp.route}`
-      const earlier = memo?.get(paper)
-      entry = earlier?.key === key ? earlier.entry : makePaperEntry(sp)
-      if (memo && earlier?.entry !== entry) memo.set(paper, { key, entry })
+      let made = memo?.get(paper)
+      entry = made?.get(key)
+      if (!entry) {
+        entry = makePaperEntry(sp)
+        if (memo) {
+          if (!made) memo.set(paper, (made = new Map()))
+          made.set(key, entry)
+        }
+      }
       madeEntries.set(sp, entry)
     }
     return entry
