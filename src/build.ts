@@ -18,7 +18,7 @@ import { createTranslator, missingCatalogues } from './render/messages/index.js'
 import { createRenderer, TemplateError } from './render/render.js'
 import { BuildKeys } from './render/keys.js'
 import { SiteTracker } from './render/tracking.js'
-import { cardImagePath, coverImagePath, renderShareImage, renderShareImages, shareImageConflicts, type ImageToKeep } from './render/share-image.js'
+import { renderShareImages, shareImageConflicts, shareImagesOnRequest, type ImageToKeep } from './render/share-image.js'
 import { feedJobs, feedPaths, type FeedEntryMemo, type FeedJob } from './site/feeds.js'
 import { buildSite, type Edition, type Route, type Site } from './site/graph.js'
 import { indexShard, searchBundles, searchShards, stopSearchIndexer } from './site/search-index.js'
@@ -445,10 +445,12 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     mark('pages')
     // The indexer (a process of its own) writes out what is left while this thread draws images
     // and makes feeds.
+    const imageCache = new DiskBytesCache(options.cache === false ? undefined : path.join(cacheRoot, 'images'))
+    // A paper's feed entry is made again only when its record was (the same record, the same entry).
+    const feedEntries = feedEntriesFor(version, options)
     if (options.deferExtras) {
-      extras = deferredFiles(site, images, publicDir, new DiskBytesCache(options.cache === false ? undefined : path.join(cacheRoot, 'images')), (edition) => feedJobs(edition, createTranslator, feedEntriesFor(version, options)))
+      extras = deferredFiles(site, images ? shareImagesOnRequest(site, publicDir, imageCache) : undefined, (edition) => feedJobs(edition, createTranslator, feedEntries))
     } else if (images) {
-      const imageCache = new DiskBytesCache(options.cache === false ? undefined : path.join(cacheRoot, 'images'))
       // An image is kept when the records it shows have the fingerprints they had last time.
       const keepImage = async (image: ImageToKeep): Promise<boolean> => {
         await letIoThrough()
@@ -471,29 +473,27 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       imageKeys = (await renderShareImages(site, publicDir, imageCache, keepImage, write)).cacheKeys
     }
     mark('images')
-    // Feeds, like pages, are made again only when an entry they read changed; an entry is made
-    // again only when its paper's record did (the same record is the same entry).
-    const feedEntries = feedEntriesFor(version, options)
-    for (const edition of options.deferExtras ? [] : site.editions) {
-      for (const job of feedJobs(tracker ? tracker.wrap(edition) : edition, createTranslator, feedEntries)) {
-        const id = `feed ${job.id}`
-        const scope = [version, id]
-        const same = keys.unchanged(id, (reads) => tracker?.keyOf(scope, reads), true)
-        const kept = same ? await keepAll(job.paths) : new Set<string>()
-        if (same && kept.size === job.paths.length) {
-          keys.keep(id, same)
-          continue
-        }
-        tracker?.begin()
-        const files = job.render()
-        const reads = tracker?.end() ?? []
-        const key = tracker?.keyOf(scope, reads)
-        if (key) keys.remember(id, key, reads)
-        for (const f of files) if (!kept.has(f.path)) await write(f)
-      }
-    }
-    // The sitemap, too, is made again only when what it lists changed.
     if (!options.deferExtras) {
+      // Feeds, like pages, are made again only when an entry they read changed.
+      for (const edition of site.editions) {
+        for (const job of feedJobs(tracker ? tracker.wrap(edition) : edition, createTranslator, feedEntries)) {
+          const id = `feed ${job.id}`
+          const scope = [version, id]
+          const same = keys.unchanged(id, (reads) => tracker?.keyOf(scope, reads), true)
+          const kept = same ? await keepAll(job.paths) : new Set<string>()
+          if (same && kept.size === job.paths.length) {
+            keys.keep(id, same)
+            continue
+          }
+          tracker?.begin()
+          const files = job.render()
+          const reads = tracker?.end() ?? []
+          const key = tracker?.keyOf(scope, reads)
+          if (key) keys.remember(id, key, reads)
+          for (const f of files) if (!kept.has(f.path)) await write(f)
+        }
+      }
+      // The sitemap, too, is made again only when what it lists changed.
       const sitemap = sitemapEntries(site)
       const sitemapKey = hashOf(version, JSON.stringify(sitemap))
       const keptSitemap = keys.unchanged('sitemap', () => sitemapKey) ? await keepAll(sitemapFiles) : new Set<string>()
@@ -551,8 +551,7 @@ function feedEntriesFor(version: string, options: BuildOptions): FeedEntryMemo |
  * build that wrote them would have: feeds and the sitemap from the site graph (untracked), an
  * image from the image cache or drawn.
  */
-function deferredFiles(site: Site, images: boolean, publicDir: string, imageCache: DiskBytesCache, jobsOf: (edition: Edition) => FeedJob[]): DeferredFiles {
-  const imagePaths = new Set(images ? [...site.papers.map(cardImagePath), ...site.months.map(coverImagePath)] : [])
+function deferredFiles(site: Site, images: ReturnType<typeof shareImagesOnRequest> | undefined, jobsOf: (edition: Edition) => FeedJob[]): DeferredFiles {
   let feeds: Map<string, FeedJob> | undefined
   const feedJobsByPath = (): Map<string, FeedJob> => {
     if (!feeds) {
@@ -561,7 +560,7 @@ function deferredFiles(site: Site, images: boolean, publicDir: string, imageCach
     }
     return feeds
   }
-  const paths = new Set<string>([...imagePaths, ...feedPaths(site).map((p) => p.slice(1)), ...sitemapFiles])
+  const paths = new Set<string>([...(images?.paths ?? []), ...feedPaths(site).map((p) => p.slice(1)), ...sitemapFiles])
   const bytesOf = (files: readonly OutputFile[], file: string): Uint8Array | undefined => {
     const found = files.find((f) => f.path === file)
     return found && 'data' in found ? (typeof found.data === 'string' ? Buffer.from(found.data) : found.data) : undefined
@@ -570,7 +569,7 @@ function deferredFiles(site: Site, images: boolean, publicDir: string, imageCach
     paths,
     async make(file) {
       if (!paths.has(file)) return undefined
-      if (imagePaths.has(file)) return renderShareImage(site, file, publicDir, imageCache)
+      if (images?.paths.has(file)) return images.make(file)
       if ((sitemapFiles as readonly string[]).includes(file)) return bytesOf(await renderSitemap(site, sitemapEntries(site)), file)
       const job = feedJobsByPath().get(file)
       return job && bytesOf(job.render(), file)

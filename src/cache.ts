@@ -40,6 +40,18 @@ export const toolVersions: string = [
   ...['katex', 'unified', 'remark-parse', 'remark-math', 'remark-gfm', 'remark-rehype', 'rehype-stringify'].map((name) => `${name}@${versionOf(name)}`)
 ].join('\0')
 
+/**
+ * Whether a file's size and time can stand for its bytes, read at `readAt`: only when it was last
+ * changed well before, since a file system with coarse times could give a change right after the
+ * read the same time.
+ *
+ * @param mtimeMs the file's modification time
+ * @param readAt when it was read (or its time taken, before the read)
+ */
+export function statStandsForBytes(mtimeMs: number, readAt: number): boolean {
+  return mtimeMs + 2000 < readAt
+}
+
 /** A hash of strings and bytes, as a file-name-safe string. */
 export function hashOf(...parts: Array<string | Uint8Array>): string {
   // Strings are joined and hashed in one call: half the time of a hash object for the short

@@ -90,8 +90,8 @@ describe('relatedPapers', () => {
     ]
     const { site } = buildSite(config, [month('2021-01')], all)
     const p = site.papers.find((sp) => sp.paper.slug === 'p')!
-    for (const options of [{ scanFirst: 0 }, { scanFirst: Infinity }, { scanFirst: Infinity, tags: site.tags }]) {
-      const index = new RelatedIndex(site.papers, options)
+    for (const scanFirst of [0, Infinity]) {
+      const index = new RelatedIndex(site, { scanFirst })
       expect(relatedPapers(p, index).map((sp) => sp.paper.slug)).toEqual(['two-new', 'two-old', 'one-new'])
       expect(relatedPapers(p, index, 10).map((sp) => sp.paper.slug)).toEqual(['two-new', 'two-old', 'one-new', 'one-old'])
     }
@@ -116,10 +116,9 @@ describe('relatedPapers', () => {
       fc.property(fc.array(entry, { minLength: 1, maxLength: 40 }), fc.integer({ min: 1, max: 6 }), (entries, limit) => {
         const all = entries.map((e, i) => paper('2021-01', `p${i}`, `2021-01-0${e.day}`, e.tags))
         const { site } = buildSite(config, [month('2021-01')], all)
-        // Answered from the index, and by going through the papers of each tag (listed here or
-        // taken from the site's tags): the same.
-        for (const options of [{ scanFirst: 0 }, { scanFirst: Infinity }, { scanFirst: Infinity, tags: site.tags }]) {
-          const index = new RelatedIndex(site.papers, options)
+        // Answered from the index, and by going through the papers of each tag: the same.
+        for (const scanFirst of [0, Infinity]) {
+          const index = new RelatedIndex(site, { scanFirst })
           for (const sp of site.papers) expect(relatedPapers(sp, index, limit).map((r) => r.route)).toEqual(bruteForce(sp, site.papers, limit))
         }
       }),

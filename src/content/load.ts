@@ -2,7 +2,7 @@ import { statSync, type Dirent, type Stats } from 'node:fs'
 import { readdir, readFile, realpath } from 'node:fs/promises'
 import path from 'node:path'
 import type { Config } from '../config.js'
-import { hashOf } from '../cache.js'
+import { hashOf, statStandsForBytes } from '../cache.js'
 import { limitConcurrency } from '../throttle.js'
 import { loadConfig } from '../config.js'
 import type { MonthSource, PaperSource, Problem } from '../types.js'
@@ -78,7 +78,8 @@ export const maxFileBytes = 512 * 1024
 export async function loadContent(contentDir: string, options: LoadOptions = {}): Promise<LoadedContent> {
   const cwd = options.cwd ?? process.cwd()
   const root = path.resolve(cwd, contentDir)
-  const under = path.resolve(cwd) + (path.resolve(cwd).endsWith(path.sep) ? '' : path.sep)
+  const base = path.resolve(cwd)
+  const under = base.endsWith(path.sep) ? base : base + path.sep
   const display = (abs: string): string => {
     // A file of the folder (paths here are made by joining, so normal): no path arithmetic.
     if (abs.startsWith(under)) return path.sep === '/' ? abs.slice(under.length) : abs.slice(under.length).split(path.sep).join('/')
@@ -321,12 +322,9 @@ interface ReadFile {
 }
 let lastRead = new Map<string, ReadFile>()
 
-/**
- * Whether a file's stat can stand for its text: only when it was last changed well before it was
- * read, since a file system with coarse times could give a change right after the read the same time.
- */
+/** Whether a file's stat can stand for its text (see {@link statStandsForBytes}). */
 function unchangedSince(file: ReadFile): boolean {
-  return file.mtimeMs + 2000 < file.at
+  return statStandsForBytes(file.mtimeMs, file.at)
 }
 
 async function readContentFile(abs: string, realRoot: string, shown: string, problems: Problem[], symbolicLink: boolean, known?: Uint8Array): Promise<string | undefined> {

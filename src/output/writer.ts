@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { copyFile, link, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
+import { statStandsForBytes } from '../cache.js'
 import { Throttle } from '../throttle.js'
 
 /** One file of the built site: its bytes, or a file to copy. */
@@ -94,9 +95,7 @@ export class MemoryWriter implements Writer {
     const known = this.copies.get(from)
     if (known && known.size === seen.size && known.mtimeMs === seen.mtimeMs && known.ino === seen.ino) return known.data
     const data = await readFile(from)
-    // Only a file changed well before it was read: a file system with coarse times could give a
-    // change right after the read the same time.
-    if (seen.mtimeMs + 2000 < readAt) this.copies.set(from, { size: seen.size, mtimeMs: seen.mtimeMs, ino: seen.ino, data })
+    if (statStandsForBytes(seen.mtimeMs, readAt)) this.copies.set(from, { size: seen.size, mtimeMs: seen.mtimeMs, ino: seen.ino, data })
     else this.copies.delete(from)
     return data
   }

@@ -304,38 +304,25 @@ export class RelatedIndex {
   private readonly lists = new Map<string, SitePaper[]>()
   /** Each paper's tags, each once, sorted. */
   private readonly tags = new Map<SitePaper, string[]>()
-  /** The papers of each tag, for the first questions. */
-  private readonly byTag = new Map<string, SitePaper[]>()
+  /** The papers of each tag, for the first questions: the edition's own lists. */
+  private readonly byTag = new Map<string, readonly SitePaper[]>()
   private indexed = false
   private asked = 0
   private readonly scanFirst: number
 
   /**
-   * @param papers the papers of an edition
+   * @param edition the papers of an edition, and its tags with their papers (in the order of
+   *   `papers`, each paper once)
    * @param options `scanFirst`: the first so many questions are answered by going through the
    *   papers of the paper's tags, and the index is built only for more (a build that renders a
    *   few paper pages again, after an edit, need not index the whole site). Default: 32.
-   *   `tags`: the edition's tags, whose lists of papers (in the order of `papers`, each paper
-   *   once) that going through takes instead of making its own.
    */
   constructor(
-    private readonly papers: readonly SitePaper[],
-    { scanFirst = 32, tags }: { scanFirst?: number; tags?: ReadonlyArray<{ name: string; papers: SitePaper[] }> } = {}
+    private readonly edition: Pick<Edition, 'papers' | 'tags'>,
+    { scanFirst = 32 }: { scanFirst?: number } = {}
   ) {
     this.scanFirst = scanFirst
-    if (scanFirst <= 0) return
-    if (tags) {
-      // The edition's own lists: the same papers in the same order, already made.
-      for (const tag of tags) this.byTag.set(tag.name, tag.papers)
-      return
-    }
-    for (const sp of papers) {
-      for (const tag of new Set(sp.paper.tags)) {
-        const list = this.byTag.get(tag)
-        if (list) list.push(sp)
-        else this.byTag.set(tag, [sp])
-      }
-    }
+    for (const tag of edition.tags) this.byTag.set(tag.name, tag.papers)
   }
 
   /** Papers that share tags with `paper`: most shared tags first, then newest, then by address. */
@@ -367,7 +354,7 @@ export class RelatedIndex {
   private index(): void {
     if (this.indexed) return
     this.indexed = true
-    for (const sp of [...this.papers].sort(byRank)) {
+    for (const sp of [...this.edition.papers].sort(byRank)) {
       const tags = [...new Set(sp.paper.tags)].sort()
       this.tags.set(sp, tags)
       for (let size = 1; size <= indexedTags; size++) {
@@ -453,7 +440,7 @@ const relatedIndexes = new WeakMap<Edition, RelatedIndex>()
 function relatedIndex(edition: Edition): RelatedIndex {
   let index = relatedIndexes.get(edition)
   if (!index) {
-    index = new RelatedIndex(edition.papers, { tags: edition.tags })
+    index = new RelatedIndex(edition)
     relatedIndexes.set(edition, index)
   }
   return index

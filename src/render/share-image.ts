@@ -291,26 +291,32 @@ export async function renderShareImages(
 }
 
 /**
- * One share image of a site, by its site path (`2021/01/rad/card.png`), read from the cache or
- * drawn (and then cached): for a server that makes images only when they are asked for.
- * Undefined when the site has no image of that path.
+ * The share images of a site, each made when asked for: read from the cache or drawn (and then
+ * cached). For a server that serves images only when they are requested. What they are drawn
+ * with (the colours, the keys) is worked out once, on the first request.
  *
  * @param site the site graph
- * @param file the image's site path
  * @param publicDir the site's public folder: its `assets/collage.css` gives the colours
  * @param cache drawn images by key, kept between builds
  */
-export async function renderShareImage(site: Site, file: string, publicDir?: string, cache?: DiskBytesCache): Promise<Uint8Array | undefined> {
-  const { palette, shown, jobOf, keyOf } = await imagePlan(site, publicDir)
-  const n = shown.findIndex((image) => image.file === file)
-  if (n === -1) return undefined
-  const job = jobOf(n)
-  const key = keyOf(job)
-  const hit = await cache?.get(key)
-  if (hit) return hit
-  const png = await drawImage(job, site.config, palette)
-  await cache?.set(key, png)
-  return png
+export function shareImagesOnRequest(site: Site, publicDir?: string, cache?: DiskBytesCache): { paths: ReadonlySet<string>; make(file: string): Promise<Uint8Array | undefined> } {
+  const paths = new Set([...site.papers.map(cardImagePath), ...site.months.map(coverImagePath)])
+  let planned: Promise<Awaited<ReturnType<typeof imagePlan>> & { indexOf: Map<string, number> }> | undefined
+  return {
+    paths,
+    async make(file) {
+      if (!paths.has(file)) return undefined
+      planned ??= imagePlan(site, publicDir).then((plan) => ({ ...plan, indexOf: new Map(plan.shown.map((image, n) => [image.file, n])) }))
+      const { palette, jobOf, keyOf, indexOf } = await planned
+      const job = jobOf(indexOf.get(file)!)
+      const key = keyOf(job)
+      const hit = await cache?.get(key)
+      if (hit) return hit
+      const png = await drawImage(job, site.config, palette)
+      await cache?.set(key, png)
+      return png
+    }
+  }
 }
 
 /** Every image of a site (cards first, then covers), what it is drawn with, and how to make its plain data and cache key. */
