@@ -221,24 +221,53 @@ describe('colours', () => {
 })
 
 describe('the PNG encoder', () => {
-  it('writes pixels that an independent decoder (resvg) reads back exactly', async () => {
-    const { Resvg } = await import('@resvg/resvg-js')
-    const width = 37
-    const height = 23
+  /** Opaque pixels with every channel varying, so a swapped channel or a shifted row shows. */
+  function testPixels(width: number, height: number, salt: number): Uint8Array {
     const pixels = new Uint8Array(width * height * 4)
     for (let i = 0; i < pixels.length; i += 4) {
-      // Opaque pixels with every channel varying, so a swapped channel or a shifted row shows.
-      pixels[i] = (i * 7) & 255
+      pixels[i] = (i * 7 + salt) & 255
       pixels[i + 1] = (i >> 3) & 255
       pixels[i + 2] = 255 - ((i * 13) & 255)
       pixels[i + 3] = 255
     }
+    return pixels
+  }
+
+  /** The pixels of a PNG as an independent decoder (resvg, drawing it as an SVG image) reads them. */
+  async function decode(png: Buffer, width: number, height: number): Promise<{ width: number; height: number; pixels: Uint8Array }> {
+    const { initWasm, Resvg } = await import('@resvg/resvg-wasm')
+    await initWasm(await readFile(path.join(root, 'node_modules', '@resvg', 'resvg-wasm', 'index_bg.wasm'))).catch((error: unknown) => {
+      if (!/Already initialized/.test(String(error))) throw error
+    })
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><image width="${width}" height="${height}" href="data:image/png;base64,${png.toString('base64')}"/></svg>`
+    const tree = new Resvg(svg, { fitTo: { mode: 'original' } })
+    const image = tree.render()
+    const out = { width: image.width, height: image.height, pixels: image.pixels }
+    image.free()
+    tree.free()
+    return out
+  }
+
+  it('writes pixels that an independent decoder (resvg) reads back exactly', async () => {
+    const [width, height] = [37, 23]
+    const pixels = testPixels(width, height, 0)
     const png = await encodePng(pixels, width, height)
     expect(pngSize(png)).toEqual({ width, height })
-    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><image width="${width}" height="${height}" href="data:image/png;base64,${png.toString('base64')}"/></svg>`
-    const decoded = new Resvg(svg, { fitTo: { mode: 'original' } }).render()
+    const decoded = await decode(png, width, height)
     expect([decoded.width, decoded.height]).toEqual([width, height])
     expect(Buffer.from(decoded.pixels).equals(Buffer.from(pixels))).toBe(true)
+  })
+
+  it('keeps each image its own when one buffer of rows serves them all (a wide one, a narrow one, a wide one again)', async () => {
+    const sizes: Array<[number, number]> = [[61, 17], [9, 40], [61, 17]]
+    const images = sizes.map(([width, height], n) => ({ width, height, pixels: testPixels(width, height, n * 50) }))
+    const pngs = []
+    for (const { width, height, pixels } of images) pngs.push(await encodePng(pixels, width, height))
+    for (const [n, { width, height, pixels }] of images.entries()) {
+      const decoded = await decode(pngs[n]!, width, height)
+      expect(Buffer.from(decoded.pixels).equals(Buffer.from(pixels))).toBe(true)
+    }
+    expect(pngs[0]!.equals(pngs[2]!)).toBe(false)
   })
 
   it('refuses a buffer that does not match the size', async () => {

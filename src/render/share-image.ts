@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { Resvg as ResvgClass, renderAsync as renderAsyncFunction } from '@resvg/resvg-js'
 import type satoriFunction from 'satori'
 import { DiskBytesCache, hashOf, toolVersions, versionOf } from '../cache.js'
 import { canUseWorkers, runInWorkers } from '../worker-pool.js'
@@ -129,9 +128,8 @@ type FontOptions = Parameters<typeof satoriFunction>[1]['fonts'][number]
 
 interface Engine {
   satori: typeof satoriFunction
-  Resvg: typeof ResvgClass
-  /** Rasterises on libuv's thread pool, so the next image's layout can run meanwhile. */
-  renderAsync: typeof renderAsyncFunction
+  /** RGBA pixels of an SVG at its own size, on `background`. */
+  rasterise: (svg: string, background: string) => { pixels: Uint8Array; width: number; height: number }
   fonts: FontOptions[]
 }
 
@@ -139,8 +137,14 @@ const require = createRequire(import.meta.url)
 let engineLoading: Promise<Engine> | undefined
 
 /**
- * satori, resvg and the fonts, loaded once per process and only when an image is drawn (satori
- * alone takes most of a second to import). Inter (static woff: satori reads TTF, OTF and WOFF,
+ * satori, resvg and the fonts, loaded once per thread and only when an image is drawn (satori
+ * alone takes most of a second to import).
+ *
+ * resvg is its WebAssembly build. The native one allocates every image's pixels afresh, and on a
+ * virtual machine, where the host backs new memory page by page, that took longer than drawing
+ * them (9 ms of 21 for a card here); its memory was also freed only when V8 collected the
+ * wrappers, so each image thread held hundreds of megabytes. WebAssembly memory stays with the
+ * thread and is reused, and each image is freed as soon as its pixels are read. Inter (static woff: satori reads TTF, OTF and WOFF,
  * not WOFF2) in the site's subsets, each under its own name so that satori falls back across them
  * glyph by glyph; Noto Sans Math last, for the math symbols a converted title may hold (≤, ∇, ∈…).
  * The same font objects on every call also let satori keep its parsed fonts.
@@ -162,8 +166,29 @@ function loadEngine(): Promise<Engine> {
       style: 'normal',
       data: await readFile(require.resolve('@fontsource/noto-sans-math/files/noto-sans-math-latin-400-normal.woff'))
     }))()
-    const [{ default: satori }, { Resvg, renderAsync }, fonts] = await Promise.all([import('satori'), import('@resvg/resvg-js'), Promise.all([...inter, math])])
-    return { satori, Resvg, renderAsync, fonts }
+    const resvg = (async () => {
+      const { initWasm, Resvg } = await import('@resvg/resvg-wasm')
+      await initWasm(await readFile(require.resolve('@resvg/resvg-wasm/index_bg.wasm'))).catch((error: unknown) => {
+        // The module is one per thread: another user in this thread may have started it first.
+        if (!/Already initialized/.test(String(error))) throw error
+      })
+      return Resvg
+    })()
+    const [{ default: satori }, Resvg, fonts] = await Promise.all([import('satori'), resvg, Promise.all([...inter, math])])
+    const rasterise = (svg: string, background: string): { pixels: Uint8Array; width: number; height: number } => {
+      const tree = new Resvg(svg, { fitTo: { mode: 'original' }, background })
+      try {
+        const image = tree.render()
+        try {
+          return { pixels: image.pixels, width: image.width, height: image.height }
+        } finally {
+          image.free()
+        }
+      } finally {
+        tree.free()
+      }
+    }
+    return { satori, rasterise, fonts }
   })()
   engineLoading.catch(() => {
     engineLoading = undefined
@@ -274,16 +299,8 @@ export async function renderShareImages(
     // Layout and PNG encoding are both CPU work on the calling thread: spread them over the cores.
     await runInWorkers<ImageJob, Uint8Array>(new URL('./share-image-worker.js', import.meta.url), { config: site.config, palette }, misses.map((i) => items[i]!), 8, (n, png) => drawn(misses[n]!, png))
   } else {
-    // A few images in flight: layout runs here while earlier images rasterise on other threads.
-    const pending = new Set<Promise<void>>()
-    for (const i of misses) {
-      const job: Promise<void> = drawImage(items[i]!, site.config, palette)
-        .then((png) => drawn(i, png))
-        .finally(() => pending.delete(job))
-      pending.add(job)
-      if (pending.size >= 3) await Promise.race(pending)
-    }
-    await Promise.all(pending)
+    // Too few to repay a worker's start (loading satori and the fonts): drawn here, one by one.
+    for (const i of misses) await drawn(i, await drawImage(items[i]!, site.config, palette))
   }
   const each = misses.length > 0 ? (performance.now() - started) / misses.length : 0
   out.ms = misses.map(() => each)
@@ -405,9 +422,9 @@ export function drawImage(job: ImageJob, config: Config, palette: Palette): Prom
   return job.kind === 'card' ? renderCardImage(job.card as unknown as SitePaper, config, palette) : renderCoverImage(job.cover as unknown as SiteMonth, config, palette)
 }
 
-async function toPng(svg: string, palette: Palette, { renderAsync }: Engine): Promise<Uint8Array> {
-  // Text is already outlines: no font lookup, so no system fonts to scan.
-  const image = await renderAsync(svg, { fitTo: { mode: 'original' }, font: { loadSystemFonts: false }, background: palette.surface })
+async function toPng(svg: string, palette: Palette, { rasterise }: Engine): Promise<Uint8Array> {
+  // Text is already outlines: resvg needs no fonts.
+  const image = rasterise(svg, palette.surface)
   const png = await encodePng(image.pixels, image.width, image.height)
   return new Uint8Array(png.buffer, png.byteOffset, png.byteLength)
 }
@@ -658,7 +675,7 @@ let selfHash: Promise<string> | undefined
 /** A hash of the drawing and encoding code, so that a change in either invalidates cached images. */
 function selfVersion(): Promise<string> {
   selfHash ??= Promise.all([import.meta.url, new URL(`./png${path.extname(import.meta.url)}`, import.meta.url).href].map((url) => readFile(fileURLToPath(url)))).then((code) =>
-    hashOf(toolVersions, ...code, ...['satori', '@resvg/resvg-js', '@fontsource/inter', '@fontsource/noto-sans-math'].map(versionOf))
+    hashOf(toolVersions, ...code, ...['satori', '@resvg/resvg-wasm', '@fontsource/inter', '@fontsource/noto-sans-math'].map(versionOf))
   )
   return selfHash
 }
