@@ -176,7 +176,8 @@ function loadEngine(): Promise<Engine> {
     })()
     const [{ default: satori }, Resvg, fonts] = await Promise.all([import('satori'), resvg, Promise.all([...inter, math])])
     const rasterise = (svg: string, background: string): { pixels: Uint8Array; width: number; height: number } => {
-      const tree = new Resvg(svg, { fitTo: { mode: 'original' }, background })
+      // As bytes: copied into WebAssembly's memory as they are, where a string is encoded on the way.
+      const tree = new Resvg(Buffer.from(svg), { fitTo: { mode: 'original' }, background })
       try {
         const image = tree.render()
         try {
