@@ -1,19 +1,25 @@
 #!/usr/bin/env node
-// Time to draw the share images of the bundled digest: loading satori, resvg and the fonts once,
-// then per image (SVG layout with satori, PNG with resvg), median over a number of rounds.
+// Time to draw the share images of a site (the bundled digest unless SITE is given: a folder with
+// a `content/` folder): loading satori, resvg and the fonts once, then per image, median over a
+// number of rounds; and each step of drawing a card (layout and glyph outlines with satori,
+// rasterising with resvg, PNG compression), one card after another on this thread.
 //
-//   npm run compile && node scripts/share-image-timing.mjs [rounds=10]
+//   npm run compile && node scripts/share-image-timing.mjs [rounds=10] [SITE]
+import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { initWasm, Resvg } from '@resvg/resvg-wasm'
 import { build } from '../lib/build.js'
-import { renderCardSvg, renderShareImages } from '../lib/render/share-image.js'
+import { encodePng } from '../lib/render/png.js'
+import { defaultPalette, renderCardSvg, renderShareImages } from '../lib/render/share-image.js'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const rounds = Number(process.argv[2] ?? 10)
+const siteDir = path.resolve(process.argv[3] ?? root)
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 const ms = (x) => `${x.toFixed(1)} ms`
 
-const { site } = await build({ contentDir: path.join(root, 'content'), cwd: root, dryRun: true })
+const { site } = await build({ contentDir: path.join(siteDir, 'content'), cwd: siteDir, dryRun: true })
 const publicDir = path.join(root, 'public')
 let started = performance.now()
 await renderShareImages(site, publicDir)
@@ -40,3 +46,24 @@ console.log(`first round, loading satori, resvg and fonts included: ${ms(first)}
 console.log(`card, median per image:  ${ms(median(cards))} (satori layout alone ${ms(median(svgs))}, the rest resvg and PNG)`)
 console.log(`cover, median per image: ${ms(median(covers))}`)
 console.log(`all images of the site, median: ${ms(median(totals))}`)
+
+// Each step of a card, on up to 300 cards after the rounds above (resvg's WebAssembly is already
+// started by them: a second start is refused, and harmless).
+await initWasm(await readFile(path.join(root, 'node_modules', '@resvg', 'resvg-wasm', 'index_bg.wasm'))).catch(() => {})
+const steps = { satori: [], resvg: [], png: [] }
+for (const sp of site.papers.slice(0, 300)) {
+  let t = performance.now()
+  const svg = await renderCardSvg(sp, site.config)
+  steps.satori.push(performance.now() - t)
+  t = performance.now()
+  const tree = new Resvg(Buffer.from(svg), { fitTo: { mode: 'original' }, background: defaultPalette.surface })
+  const image = tree.render()
+  const [pixels, width, height] = [image.pixels, image.width, image.height]
+  image.free()
+  tree.free()
+  steps.resvg.push(performance.now() - t)
+  t = performance.now()
+  await encodePng(pixels, width, height)
+  steps.png.push(performance.now() - t)
+}
+console.log(`card by step, median over ${steps.png.length}: satori ${ms(median(steps.satori))}, resvg ${ms(median(steps.resvg))}, PNG ${ms(median(steps.png))}`)
