@@ -138,16 +138,15 @@ let engineLoading: Promise<Engine> | undefined
 
 /**
  * satori, resvg and the fonts, loaded once per thread and only when an image is drawn (satori
- * alone takes most of a second to import).
- *
- * resvg is its WebAssembly build. The native one allocates every image's pixels afresh, and on a
- * virtual machine, where the host backs new memory page by page, that took longer than drawing
- * them (9 ms of 21 for a card here); its memory was also freed only when V8 collected the
- * wrappers, so each image thread held hundreds of megabytes. WebAssembly memory stays with the
- * thread and is reused, and each image is freed as soon as its pixels are read. Inter (static woff: satori reads TTF, OTF and WOFF,
+ * alone takes most of a second to import). Inter (static woff: satori reads TTF, OTF and WOFF,
  * not WOFF2) in the site's subsets, each under its own name so that satori falls back across them
  * glyph by glyph; Noto Sans Math last, for the math symbols a converted title may hold (≤, ∇, ∈…).
  * The same font objects on every call also let satori keep its parsed fonts.
+ *
+ * resvg is its WebAssembly build. The native one allocates every image's pixels afresh and frees
+ * them only when V8 collects its wrapper; on a virtual machine, where the host backs new memory
+ * page by page, that alone took 9 ms of the 21 ms a card's raster took here. WebAssembly memory
+ * stays with the thread and is reused, and each image is freed as soon as its pixels are read.
  */
 function loadEngine(): Promise<Engine> {
   engineLoading ??= (async () => {
@@ -297,7 +296,7 @@ export async function renderShareImages(
   }
   const started = performance.now()
   if (misses.length >= minImagesForWorkers && canUseWorkers(import.meta.url)) {
-    // Layout and PNG encoding are both CPU work on the calling thread: spread them over the cores.
+    // Layout, rasterising and PNG encoding all run on the drawing thread: spread them over the cores.
     await runInWorkers<ImageJob, Uint8Array>(new URL('./share-image-worker.js', import.meta.url), { config: site.config, palette }, misses.map((i) => items[i]!), 8, (n, png) => drawn(misses[n]!, png))
   } else {
     // Too few to repay a worker's start (loading satori and the fonts): drawn here, one by one.
