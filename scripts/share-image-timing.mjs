@@ -5,13 +5,11 @@
 // rasterising with resvg, PNG compression), one card after another on this thread.
 //
 //   npm run compile && node scripts/share-image-timing.mjs [rounds=10] [SITE]
-import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { initWasm, Resvg } from '@resvg/resvg-wasm'
 import { build } from '../lib/build.js'
 import { encodePng } from '../lib/render/png.js'
-import { defaultPalette, renderCardSvg, renderShareImages } from '../lib/render/share-image.js'
+import { defaultPalette, rasteriseSvg, renderCardSvg, renderShareImages } from '../lib/render/share-image.js'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const rounds = Number(process.argv[2] ?? 10)
@@ -47,20 +45,14 @@ console.log(`card, median per image:  ${ms(median(cards))} (satori layout alone 
 console.log(`cover, median per image: ${ms(median(covers))}`)
 console.log(`all images of the site, median: ${ms(median(totals))}`)
 
-// Each step of a card, on up to 300 cards after the rounds above (resvg's WebAssembly is already
-// started by them: a second start is refused, and harmless).
-await initWasm(await readFile(path.join(root, 'node_modules', '@resvg', 'resvg-wasm', 'index_bg.wasm'))).catch(() => {})
+// Each step of a card, on up to 300 cards, one after another.
 const steps = { satori: [], resvg: [], png: [] }
 for (const sp of site.papers.slice(0, 300)) {
   let t = performance.now()
   const svg = await renderCardSvg(sp, site.config)
   steps.satori.push(performance.now() - t)
   t = performance.now()
-  const tree = new Resvg(Buffer.from(svg), { fitTo: { mode: 'original' }, background: defaultPalette.surface })
-  const image = tree.render()
-  const [pixels, width, height] = [image.pixels, image.width, image.height]
-  image.free()
-  tree.free()
+  const { pixels, width, height } = await rasteriseSvg(svg, defaultPalette.surface)
   steps.resvg.push(performance.now() - t)
   t = performance.now()
   await encodePng(pixels, width, height)

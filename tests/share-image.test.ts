@@ -4,7 +4,7 @@ import { imageSize } from 'image-size'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildToMemory } from '../src/build.js'
 import { resolveConfig } from '../src/config.js'
-import { defaultPalette, fitTitle, paletteFromCss, renderCardImage, renderCardSvg, renderCoverImage, renderCoverSvg } from '../src/render/share-image.js'
+import { defaultPalette, fitTitle, paletteFromCss, rasteriseSvg, renderCardImage, renderCardSvg, renderCoverImage, renderCoverSvg, type Pixels } from '../src/render/share-image.js'
 import type { SiteMonth, SitePaper } from '../src/site/graph.js'
 import type { Paper } from '../src/types.js'
 import { encodePng } from '../src/render/png.js'
@@ -234,18 +234,8 @@ describe('the PNG encoder', () => {
   }
 
   /** The pixels of a PNG as an independent decoder (resvg, drawing it as an SVG image) reads them. */
-  async function decode(png: Buffer, width: number, height: number): Promise<{ width: number; height: number; pixels: Uint8Array }> {
-    const { initWasm, Resvg } = await import('@resvg/resvg-wasm')
-    await initWasm(await readFile(path.join(root, 'node_modules', '@resvg', 'resvg-wasm', 'index_bg.wasm'))).catch((error: unknown) => {
-      if (!/Already initialized/.test(String(error))) throw error
-    })
-    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><image width="${width}" height="${height}" href="data:image/png;base64,${png.toString('base64')}"/></svg>`
-    const tree = new Resvg(svg, { fitTo: { mode: 'original' } })
-    const image = tree.render()
-    const out = { width: image.width, height: image.height, pixels: image.pixels }
-    image.free()
-    tree.free()
-    return out
+  function decode(png: Buffer, width: number, height: number): Promise<Pixels> {
+    return rasteriseSvg(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><image width="${width}" height="${height}" href="data:image/png;base64,${png.toString('base64')}"/></svg>`)
   }
 
   it('writes pixels that an independent decoder (resvg) reads back exactly', async () => {

@@ -128,9 +128,14 @@ type FontOptions = Parameters<typeof satoriFunction>[1]['fonts'][number]
 
 interface Engine {
   satori: typeof satoriFunction
-  /** RGBA pixels of an SVG at its own size, on `background`. */
-  rasterise: (svg: string, background: string) => { pixels: Uint8Array; width: number; height: number }
   fonts: FontOptions[]
+}
+
+/** RGBA pixels of a rasterised image, top row first. */
+export interface Pixels {
+  pixels: Uint8Array
+  width: number
+  height: number
 }
 
 const require = createRequire(import.meta.url)
@@ -142,11 +147,6 @@ let engineLoading: Promise<Engine> | undefined
  * not WOFF2) in the site's subsets, each under its own name so that satori falls back across them
  * glyph by glyph; Noto Sans Math last, for the math symbols a converted title may hold (≤, ∇, ∈…).
  * The same font objects on every call also let satori keep its parsed fonts.
- *
- * resvg is its WebAssembly build. The native one allocates every image's pixels afresh and frees
- * them only when V8 collects its wrapper; on a virtual machine, where the host backs new memory
- * page by page, that alone took 9 ms of the 21 ms a card's raster took here. WebAssembly memory
- * stays with the thread and is reused, and each image is freed as soon as its pixels are read.
  */
 function loadEngine(): Promise<Engine> {
   engineLoading ??= (async () => {
@@ -165,35 +165,60 @@ function loadEngine(): Promise<Engine> {
       style: 'normal',
       data: await readFile(require.resolve('@fontsource/noto-sans-math/files/noto-sans-math-latin-400-normal.woff'))
     }))()
-    const resvg = (async () => {
-      const { initWasm, Resvg } = await import('@resvg/resvg-wasm')
-      await initWasm(await readFile(require.resolve('@resvg/resvg-wasm/index_bg.wasm'))).catch((error: unknown) => {
-        // The module is one per thread: another user in this thread may have started it first.
-        if (!/Already initialized/.test(String(error))) throw error
-      })
-      return Resvg
-    })()
-    const [{ default: satori }, Resvg, fonts] = await Promise.all([import('satori'), resvg, Promise.all([...inter, math])])
-    const rasterise = (svg: string, background: string): { pixels: Uint8Array; width: number; height: number } => {
-      // As bytes: copied into WebAssembly's memory as they are, where a string is encoded on the way.
-      const tree = new Resvg(Buffer.from(svg), { fitTo: { mode: 'original' }, background })
-      try {
-        const image = tree.render()
-        try {
-          return { pixels: image.pixels, width: image.width, height: image.height }
-        } finally {
-          image.free()
-        }
-      } finally {
-        tree.free()
-      }
-    }
-    return { satori, rasterise, fonts }
+    const [{ default: satori }, fonts] = await Promise.all([import('satori'), Promise.all([...inter, math])])
+    return { satori, fonts }
   })()
   engineLoading.catch(() => {
     engineLoading = undefined
   })
   return engineLoading
+}
+
+let resvgLoading: Promise<typeof import('@resvg/resvg-wasm').Resvg> | undefined
+
+/**
+ * resvg's WebAssembly build, started once per thread when an image is first rasterised.
+ *
+ * The native build allocates every image's pixels afresh and frees them only when V8 collects
+ * its wrapper; on a virtual machine, where the host backs new memory page by page, that alone
+ * took 9 ms of the 21 ms a card's raster took here. WebAssembly memory stays with the thread and
+ * is reused, and each image is freed as soon as its pixels are read.
+ */
+function loadResvg(): Promise<typeof import('@resvg/resvg-wasm').Resvg> {
+  resvgLoading ??= (async () => {
+    const { initWasm, Resvg } = await import('@resvg/resvg-wasm')
+    await initWasm(await readFile(require.resolve('@resvg/resvg-wasm/index_bg.wasm'))).catch((error: unknown) => {
+      // The module is one per thread: other code in this thread may have started it first.
+      if (!/Already initialized/.test(String(error))) throw error
+    })
+    return Resvg
+  })()
+  resvgLoading.catch(() => {
+    resvgLoading = undefined
+  })
+  return resvgLoading
+}
+
+/**
+ * An SVG as RGBA pixels at its own size, with resvg: the step between satori's SVG and the PNG.
+ *
+ * @param svg the SVG
+ * @param background a CSS colour under the drawing; transparent when left out
+ */
+export async function rasteriseSvg(svg: string, background?: string): Promise<Pixels> {
+  const Resvg = await loadResvg()
+  // As bytes: copied into WebAssembly's memory as they are, where a string is encoded on the way.
+  const tree = new Resvg(Buffer.from(svg), { fitTo: { mode: 'original' }, ...(background === undefined ? {} : { background }) })
+  try {
+    const image = tree.render()
+    try {
+      return { pixels: image.pixels, width: image.width, height: image.height }
+    } finally {
+      image.free()
+    }
+  } finally {
+    tree.free()
+  }
 }
 
 /**
@@ -216,7 +241,7 @@ export async function renderCardSvg(sp: SitePaper, config: Config, palette: Pale
  * @param palette colours, from the site's stylesheet
  */
 export async function renderCardImage(sp: SitePaper, config: Config, palette: Palette = defaultPalette): Promise<Uint8Array> {
-  return toPng(await renderCardSvg(sp, config, palette), palette, await loadEngine())
+  return toPng(await renderCardSvg(sp, config, palette), palette)
 }
 
 /**
@@ -239,7 +264,7 @@ export async function renderCoverSvg(month: SiteMonth, config: Config, palette: 
  * @param palette colours, from the site's stylesheet
  */
 export async function renderCoverImage(month: SiteMonth, config: Config, palette: Palette = defaultPalette): Promise<Uint8Array> {
-  return toPng(await renderCoverSvg(month, config, palette), palette, await loadEngine())
+  return toPng(await renderCoverSvg(month, config, palette), palette)
 }
 
 /** What {@link renderShareImages} made. */
@@ -428,9 +453,9 @@ export function drawImage(job: ImageJob, config: Config, palette: Palette): Prom
   return job.kind === 'card' ? renderCardImage(job.card as unknown as SitePaper, config, palette) : renderCoverImage(job.cover as unknown as SiteMonth, config, palette)
 }
 
-async function toPng(svg: string, palette: Palette, { rasterise }: Engine): Promise<Uint8Array> {
+async function toPng(svg: string, palette: Palette): Promise<Uint8Array> {
   // Text is already outlines: resvg needs no fonts.
-  const image = rasterise(svg, palette.surface)
+  const image = await rasteriseSvg(svg, palette.surface)
   const png = await encodePng(image.pixels, image.width, image.height)
   return new Uint8Array(png.buffer, png.byteOffset, png.byteLength)
 }
