@@ -12,7 +12,7 @@
 //
 //   npm run audit            (compiles first: this script imports lib/, the compiled output)
 //   node scripts/audit.mjs   [--keep] keeps the built site and prints where it is
-//                            [--runs N] runs per page as a phone (default 3)
+//                            [--runs N] runs per page as a phone (default 5)
 //
 // Chromium is the system one (/usr/bin/chromium), started by playwright-core with a remote
 // debugging port that Lighthouse connects to. Nothing is downloaded.
@@ -33,7 +33,7 @@ import { build } from '../lib/build.js'
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const keep = process.argv.includes('--keep')
 const runsArg = process.argv.indexOf('--runs')
-const runs = runsArg === -1 ? 3 : Number(process.argv[runsArg + 1])
+const runs = runsArg === -1 ? 5 : Number(process.argv[runsArg + 1])
 if (!Number.isInteger(runs) || runs < 1) {
   console.error('--runs takes a whole number of at least 1')
   process.exit(2)
