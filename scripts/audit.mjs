@@ -164,7 +164,14 @@ async function main() {
 
     // One unscored run first: a browser just started (on a fresh machine, one whose font caches
     // are cold too) does work in its first page loads that belongs to no page of the site.
-    await lighthouse(baseUrl, { port: debuggingPort, output: 'json', logLevel: 'error', onlyCategories: ['performance'] })
+    /** One Lighthouse run of a URL as a phone (no config) or a desktop; its result, or an error. */
+    const runLighthouse = async (url, config) => {
+      const runner = await lighthouse(url, { port: debuggingPort, output: 'json', logLevel: 'error', onlyCategories: categories }, config)
+      if (!runner) throw new Error(`Lighthouse returned nothing for ${url}`)
+      if (runner.lhr.runtimeError) throw new Error(`Lighthouse failed on ${url}: ${runner.lhr.runtimeError.code} ${runner.lhr.runtimeError.message}`)
+      return runner.lhr
+    }
+    await runLighthouse(baseUrl, undefined)
 
     const rows = []
     for (const formFactor of formFactors) {
@@ -172,19 +179,16 @@ async function main() {
         const url = baseUrl + page.path
         const lhrs = []
         const pageRuns = formFactor.name === 'mobile' ? runs : 1
-        for (let run = 0; run < pageRuns; run++) {
-          const runner = await lighthouse(url, { port: debuggingPort, output: 'json', logLevel: 'error', onlyCategories: categories }, formFactor.config)
-          if (!runner) throw new Error(`Lighthouse returned nothing for ${url}`)
-          if (runner.lhr.runtimeError) throw new Error(`Lighthouse failed on ${url}: ${runner.lhr.runtimeError.code} ${runner.lhr.runtimeError.message}`)
-          lhrs.push(runner.lhr)
-        }
+        for (let run = 0; run < pageRuns; run++) lhrs.push(await runLighthouse(url, formFactor.config))
         const lhr = computeMedianRun(lhrs)
         const performanceScores = lhrs.map((l) => l.categories.performance?.score ?? 0).sort((a, b) => a - b)
         // Performance is the median run's; the other categories do not depend on timing, so every
         // run must reach them (the lowest counts).
-        const scores = Object.fromEntries(
-          categories.map((c) => [c, c === 'performance' ? (lhr.categories[c]?.score ?? null) : lhrs.reduce((low, l) => (low === null || l.categories[c]?.score == null ? null : Math.min(low, l.categories[c].score)), 1)])
-        )
+        const lowest = (c) => {
+          const all = lhrs.map((l) => l.categories[c]?.score ?? null)
+          return all.includes(null) ? null : Math.min(...all)
+        }
+        const scores = Object.fromEntries(categories.map((c) => [c, c === 'performance' ? (lhr.categories[c]?.score ?? null) : lowest(c)]))
         // What cost points: every scored audit under 1 in the categories.
         const lost = []
         for (const c of categories) {
