@@ -56,3 +56,33 @@ describe('accessibility of the bundled digest in Chromium', () => {
     }
   })
 })
+
+describe('what a screen reader gets from a long page', () => {
+  const env = useBrowserAndSite('/')
+
+  // Rendering shortcuts for content below the first screen (content-visibility: auto on the cards
+  // or on KaTeX's hidden MathML) take that content out of Chromium's accessibility tree; this test
+  // keeps them out of the stylesheet.
+  it('has every formula as math and every card in the accessibility tree, on a phone, before scrolling', async () => {
+    const context = await localContext(env.browser, { viewport: { width: 390, height: 844 } })
+    const page = await context.newPage()
+    try {
+      await page.goto(env.site.url(pageTypes.find((t) => t.name === 'month')!.path), { waitUntil: 'load' })
+      await page.evaluate(() => document.fonts.ready)
+      const formulas = await page.locator('.katex').count()
+      expect(formulas).toBeGreaterThan(10)
+      const cards = page.locator('.card-stack > .collage-card')
+      expect(await cards.count()).toBe(4)
+      // The last card is far below the first screen.
+      expect(await cards.last().evaluate((c) => c.getBoundingClientRect().top > 3 * window.innerHeight)).toBe(true)
+      const cdp = await context.newCDPSession(page)
+      const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as { nodes: { role?: { value?: string }; name?: { value?: string }; ignored?: boolean }[] }
+      const math = nodes.filter((n) => (n.role?.value === 'MathMLMath' || n.role?.value === 'math') && !n.ignored)
+      expect(math.length, 'formulas in the accessibility tree').toBe(formulas)
+      const headings = nodes.filter((n) => n.role?.value === 'heading' && !n.ignored).map((n) => n.name?.value ?? '')
+      for (const title of await cards.locator('.card-title').allTextContents()) expect(headings, 'card titles among the headings').toContain(title.trim())
+    } finally {
+      await context.close()
+    }
+  })
+})
