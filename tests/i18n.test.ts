@@ -6,6 +6,7 @@ import { loadContent } from '../src/content/load.js'
 import { en } from '../src/render/messages/en.js'
 import { createTranslator } from '../src/render/messages/index.js'
 import { ru } from '../src/render/messages/ru.js'
+import { fontSubsetsOf } from '../src/render/render.js'
 import { page, urlsOf } from './helpers/html.js'
 import { paperFile, root, tempDir, writeContent } from './helpers/site.js'
 
@@ -95,6 +96,28 @@ describe('the bundled digest in English and Russian', () => {
       expect(otherLink.properties.href, file).toBe(other)
     }
     expect(page(get('ru/index.html')).one('header nav.language-switch')!.properties.ariaLabel).toBe(ru['languages.label'])
+  })
+
+  it('sets a language name in the system face only where the page loads no font for its script', () => {
+    // The class names are what the stylesheet reads; the browser test checks the fonts fetched.
+    const classes = (file: string) => page(get(file)).all('header nav.language-switch a').map((a) => [a.properties.lang, (a.properties.className as string[] | undefined) ?? []])
+    expect(classes('index.html')).toEqual([['en', []], ['ru', ['system-face']]])
+    // A Russian page loads the Latin files too (digits, punctuation, English titles).
+    expect(classes('ru/index.html')).toEqual([['en', []], ['ru', []]])
+  })
+
+  it('preloads the text fonts of the page\'s script, Latin always', () => {
+    expect(fontSubsetsOf('en')).toEqual(['latin'])
+    expect(fontSubsetsOf('ru')).toEqual(['latin', 'cyrillic'])
+    expect(fontSubsetsOf('uk')).toEqual(['latin', 'cyrillic'])
+    expect(fontSubsetsOf('sr-Cyrl')).toEqual(['latin', 'cyrillic'])
+    expect(fontSubsetsOf('sr-Latn')).toEqual(['latin'])
+    // Scripts the site ships no text font for, and tags that are not BCP 47, get the Latin files.
+    expect(fontSubsetsOf('ja')).toEqual(['latin'])
+    expect(fontSubsetsOf('not a tag')).toEqual(['latin'])
+    const preloads = (file: string) => page(get(file)).all('head link[rel="preload"][as="font"]').map((l) => String(l.properties.href).split('/').pop())
+    expect(preloads('index.html')).toEqual(['inter-latin-wght-normal.woff2', 'source-serif-4-latin-wght-normal.woff2'])
+    expect(preloads('ru/index.html')).toEqual(['inter-latin-wght-normal.woff2', 'source-serif-4-latin-wght-normal.woff2', 'inter-cyrillic-wght-normal.woff2', 'source-serif-4-cyrillic-wght-normal.woff2'])
   })
 
   it('writes interface text and dates in the page\'s language', () => {

@@ -21,6 +21,33 @@ export interface PageLanguage {
   href: string
   /** Whether it is the page's own language. */
   current: boolean
+  /**
+   * Whether its name is in a script that the page's own fonts leave out (`Русский` on an English
+   * page): set in the system's face, it fetches no font file for one word.
+   */
+  systemFace: boolean
+}
+
+/** Where the script a language is written in is one of the site's text-font subsets, that subset. */
+function subsetOf(language: string): string | undefined {
+  let script: string | undefined
+  try {
+    script = new Intl.Locale(language).maximize().script
+  } catch {
+    script = undefined
+  }
+  return script === 'Latn' ? 'latin' : script === 'Cyrl' ? 'cyrillic' : undefined
+}
+
+/**
+ * The subsets of the text fonts (Inter and Source Serif 4 in `assets/fonts/`) that a page in a
+ * language preloads: Latin always (digits, punctuation and names), and its own script's.
+ *
+ * @param language a BCP 47 tag
+ */
+export function fontSubsetsOf(language: string): string[] {
+  const own = subsetOf(language)
+  return own && own !== 'latin' ? ['latin', own] : ['latin']
 }
 
 /** Data every page template gets as `it`. */
@@ -33,6 +60,8 @@ export interface PageData {
   t: Translator
   /** The page's language, for `<html lang>`. */
   lang: string
+  /** The subsets of the text fonts the page preloads, such as `['latin', 'cyrillic']`. */
+  fontSubsets: string[]
   /** The page in every language of the site, the default first; one entry on a single-language site. */
   languages: PageLanguage[]
   route: Route
@@ -184,15 +213,20 @@ export function createRenderer(templatesDir: string, site: Site, assetVersion: s
     const context = contexts.get(route.language) ?? contexts.get(site.config.language)!
     const { h, t, months, papers, tags, authors } = context
     const edition = wrap(context.edition)
-    const languages = alternatesOf(site, route).map((a) => ({
-      language: a.language,
-      name: names.get(a.language) ?? a.language,
-      url: h.url(a.path),
-      href: h.absolute(a.path),
-      current: a.language === context.edition.language
-    }))
+    const fontSubsets = fontSubsetsOf(context.edition.language)
+    const languages = alternatesOf(site, route).map((a) => {
+      const subset = subsetOf(a.language)
+      return {
+        language: a.language,
+        name: names.get(a.language) ?? a.language,
+        url: h.url(a.path),
+        href: h.absolute(a.path),
+        current: a.language === context.edition.language,
+        systemFace: !subset || !fontSubsets.includes(subset)
+      }
+    })
     const siteTitle = site.config.title
-    const data: PageData = { site: edition, config: site.config, h, t, lang: context.edition.language, languages, route, title: siteTitle, description: site.config.description, assetVersion, searchBundles: (options.searchBundles?.[context.edition.language] ?? ['pagefind/']).map((bundle) => `/${bundle}`) }
+    const data: PageData = { site: edition, config: site.config, h, t, lang: context.edition.language, fontSubsets, languages, route, title: siteTitle, description: site.config.description, assetVersion, searchBundles: (options.searchBundles?.[context.edition.language] ?? ['pagefind/']).map((bundle) => `/${bundle}`) }
     if (route.kind === 'month' || route.kind === 'slides') {
       const month = wrap(months.get(route.key ?? '')!)
       data.month = month
