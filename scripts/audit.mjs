@@ -10,7 +10,8 @@
 // hundredths with the machine's load, and a run whose first paint comes before the page's longest
 // task counts that task as blocking time instead: scores of one page fall into two groups, and
 // Lighthouse's computeMedianRun (nearest the median first paint and time to interactive) can pick
-// a run from the smaller one. Accessibility, best practices and SEO do not depend on timing: every run must reach them.
+// a run from the smaller one. Accessibility, best practices and SEO do not depend on timing: every
+// run must reach them.
 // As a desktop (no CPU slowdown, scores far above the target) one run is enough.
 //
 //   npm run audit            (compiles first: this script imports lib/, the compiled output)

@@ -28,15 +28,21 @@ export interface PageLanguage {
   systemFace: boolean
 }
 
+const subsets = new Map<string, string | undefined>()
+
 /** Where the script a language is written in is one of the site's text-font subsets, that subset. */
 function subsetOf(language: string): string | undefined {
+  // Asked for every page (a few microseconds each time): remembered by language.
+  if (subsets.has(language)) return subsets.get(language)
   let script: string | undefined
   try {
     script = new Intl.Locale(language).maximize().script
   } catch {
     script = undefined
   }
-  return script === 'Latn' ? 'latin' : script === 'Cyrl' ? 'cyrillic' : undefined
+  const subset = script === 'Latn' ? 'latin' : script === 'Cyrl' ? 'cyrillic' : undefined
+  subsets.set(language, subset)
+  return subset
 }
 
 /**
