@@ -147,7 +147,7 @@ describe('the bundled digest in Chromium, served under /digest/', () => {
   })
 
   /** The font files (names) a page fetches, and the ones it preloads, once its fonts are ready. */
-  async function fontsOf(pagePath: string, viewport: { width: number; height: number }): Promise<{ fetched: string[]; preloaded: string[]; headerShifts: string[] }> {
+  async function fontsOf(pagePath: string, viewport: { width: number; height: number }): Promise<{ fetched: string[]; preloaded: string[]; used: string[]; headerShifts: string[] }> {
     const context = await localContext(env.browser, { viewport })
     const page = await context.newPage()
     const fetched: string[] = []
@@ -175,7 +175,19 @@ describe('the bundled digest in Chromium, served under /digest/', () => {
             setTimeout(() => resolve(found), 50)
           })
       )
-      return { fetched, preloaded: preloaded.sort(), headerShifts }
+      // The text faces the page drew with (a preload alone loads no face), named like their files.
+      const used = await page.evaluate(() => {
+        const names: string[] = []
+        document.fonts.forEach((face) => {
+          const family = face.family.replace(/^["']|["']$/g, '')
+          if (face.status !== 'loaded' || (family !== 'Inter' && family !== 'Source Serif 4') || face.style !== 'normal') return
+          // The browser writes ranges without leading zeros: U+0-FF, U+400-45F.
+          const subset = /U\+0*400-/i.test(face.unicodeRange) ? 'cyrillic' : /U\+0+-0*FF\b/i.test(face.unicodeRange) ? 'latin' : 'other'
+          names.push(`${family === 'Inter' ? 'inter' : 'source-serif-4'}-${subset}-wght-normal.woff2`)
+        })
+        return names.sort()
+      })
+      return { fetched, preloaded: preloaded.sort(), used, headerShifts }
     } finally {
       await context.close()
     }
@@ -186,16 +198,18 @@ describe('the bundled digest in Chromium, served under /digest/', () => {
     // network: the italic serif of the site's line once cost the home page 0.03 of its Lighthouse
     // score. The bundled home page needs no other face; the language switch's Русский is set in
     // the system's face, so the Cyrillic file is not fetched for that one word.
-    const { fetched, preloaded } = await fontsOf('', { width: 412, height: 823 })
+    const { fetched, preloaded, used } = await fontsOf('', { width: 412, height: 823 })
     expect(preloaded).toEqual(['inter-latin-wght-normal.woff2', 'source-serif-4-latin-wght-normal.woff2'])
+    expect(used, 'text faces drawn with').toEqual(preloaded)
     expect(fetched, 'fonts fetched').toEqual(expect.arrayContaining(preloaded))
     expect(fetched.filter((f) => !preloaded.includes(f) && !f.startsWith('KaTeX_')), 'other font files fetched').toEqual([])
   })
 
   it('a Russian page preloads the Cyrillic and Latin text fonts, and fetches no other text font', async () => {
-    const { fetched, preloaded } = await fontsOf('ru/', { width: 412, height: 823 })
+    const { fetched, preloaded, used } = await fontsOf('ru/', { width: 412, height: 823 })
     expect(preloaded).toEqual(['inter-cyrillic-wght-normal.woff2', 'inter-latin-wght-normal.woff2', 'source-serif-4-cyrillic-wght-normal.woff2', 'source-serif-4-latin-wght-normal.woff2'])
-    // Each preload is used (a preload the page never uses is a wasted download and a console warning).
+    // Each preload is drawn with (one the page never uses is a wasted download and a console warning).
+    expect(used, 'text faces drawn with').toEqual(preloaded)
     expect(fetched).toEqual(expect.arrayContaining(preloaded))
     expect(fetched.filter((f) => !preloaded.includes(f) && !f.startsWith('KaTeX_'))).toEqual([])
   })
