@@ -165,8 +165,6 @@ async function main() {
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic', `--remote-debugging-port=${debuggingPort}`]
     })
 
-    // One unscored run first: a browser just started (on a fresh machine, one whose font caches
-    // are cold too) does work in its first page loads that belongs to no page of the site.
     /** One Lighthouse run of a URL as a phone (no config) or a desktop; its result, or an error. */
     const runLighthouse = async (url, config) => {
       const runner = await lighthouse(url, { port: debuggingPort, output: 'json', logLevel: 'error', onlyCategories: categories }, config)
@@ -174,6 +172,8 @@ async function main() {
       if (runner.lhr.runtimeError) throw new Error(`Lighthouse failed on ${url}: ${runner.lhr.runtimeError.code} ${runner.lhr.runtimeError.message}`)
       return runner.lhr
     }
+    // One unscored run first: a browser just started (on a fresh machine, one whose font caches
+    // are cold too) does work in its first page loads that belongs to no page of the site.
     await runLighthouse(baseUrl, undefined)
 
     const rows = []

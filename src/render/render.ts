@@ -28,21 +28,15 @@ export interface PageLanguage {
   systemFace: boolean
 }
 
-const subsets = new Map<string, string | undefined>()
-
 /** Where the script a language is written in is one of the site's text-font subsets, that subset. */
 function subsetOf(language: string): string | undefined {
-  // Asked for every page (a few microseconds each time): remembered by language.
-  if (subsets.has(language)) return subsets.get(language)
   let script: string | undefined
   try {
     script = new Intl.Locale(language).maximize().script
   } catch {
     script = undefined
   }
-  const subset = script === 'Latn' ? 'latin' : script === 'Cyrl' ? 'cyrillic' : undefined
-  subsets.set(language, subset)
-  return subset
+  return script === 'Latn' ? 'latin' : script === 'Cyrl' ? 'cyrillic' : undefined
 }
 
 /**
@@ -196,18 +190,29 @@ export function createRenderer(templatesDir: string, site: Site, assetVersion: s
   const global = hashOf(options.version ?? '', assetVersion, String(options.images ?? false), templatesDir, JSON.stringify(options.searchBundles ?? {}))
   /** What the pages of one language share. */
   const contexts = new Map(
-    site.editions.map((edition) => [
-      edition.language,
-      {
-        edition,
-        h: createHelpers(site.config, edition.language),
-        t: createTranslator(edition.language),
-        months: new Map(edition.months.map((m) => [m.key, m])),
-        papers: new Map(edition.papers.map((p) => [`${p.paper.month}/${p.paper.slug}`, p])),
-        tags: new Map(edition.tags.map((t) => [t.name, t])),
-        authors: new Map(edition.authors.map((a) => [a.slug, a]))
-      }
-    ])
+    site.editions.map((edition) => {
+      const fontSubsets = fontSubsetsOf(edition.language)
+      return [
+        edition.language,
+        {
+          edition,
+          fontSubsets,
+          // The languages whose names the switch sets in the system's face on this edition's pages.
+          systemFace: new Set(
+            site.config.languages.filter((l) => {
+              const subset = subsetOf(l)
+              return !subset || !fontSubsets.includes(subset)
+            })
+          ),
+          h: createHelpers(site.config, edition.language),
+          t: createTranslator(edition.language),
+          months: new Map(edition.months.map((m) => [m.key, m])),
+          papers: new Map(edition.papers.map((p) => [`${p.paper.month}/${p.paper.slug}`, p])),
+          tags: new Map(edition.tags.map((t) => [t.name, t])),
+          authors: new Map(edition.authors.map((a) => [a.slug, a]))
+        }
+      ] as const
+    })
   )
   const names = new Map(site.config.languages.map((l) => [l, languageName(l)]))
   // Share images are drawn once, from the default language's site; every language points at them.
@@ -217,20 +222,16 @@ export function createRenderer(templatesDir: string, site: Site, assetVersion: s
 
   const renderRoute = (route: Route): string => {
     const context = contexts.get(route.language) ?? contexts.get(site.config.language)!
-    const { h, t, months, papers, tags, authors } = context
+    const { h, t, months, papers, tags, authors, fontSubsets } = context
     const edition = wrap(context.edition)
-    const fontSubsets = fontSubsetsOf(context.edition.language)
-    const languages = alternatesOf(site, route).map((a) => {
-      const subset = subsetOf(a.language)
-      return {
-        language: a.language,
-        name: names.get(a.language) ?? a.language,
-        url: h.url(a.path),
-        href: h.absolute(a.path),
-        current: a.language === context.edition.language,
-        systemFace: !subset || !fontSubsets.includes(subset)
-      }
-    })
+    const languages = alternatesOf(site, route).map((a) => ({
+      language: a.language,
+      name: names.get(a.language) ?? a.language,
+      url: h.url(a.path),
+      href: h.absolute(a.path),
+      current: a.language === context.edition.language,
+      systemFace: context.systemFace.has(a.language)
+    }))
     const siteTitle = site.config.title
     const data: PageData = { site: edition, config: site.config, h, t, lang: context.edition.language, fontSubsets, languages, route, title: siteTitle, description: site.config.description, assetVersion, searchBundles: (options.searchBundles?.[context.edition.language] ?? ['pagefind/']).map((bundle) => `/${bundle}`) }
     if (route.kind === 'month' || route.kind === 'slides') {
