@@ -4,7 +4,7 @@ import path from 'node:path'
 import { imageSize } from 'image-size'
 import { forgetParses, loadContent, storeParse, type StoredParse } from './content/load.js'
 import { codeVersion, DiskBytesCache, DiskValueCache, hashOf, sweepCache, toolVersions, versionOf } from './cache.js'
-import { createMarkdown } from './markdown/processor.js'
+import { createMarkdown, type Rendered } from './markdown/processor.js'
 import { renderAll } from './markdown/render-pool.js'
 import { runRenderJob, type RenderedFile, type RenderJob } from './markdown/render-job.js'
 import { RenderedCache } from './markdown/rendered-cache.js'
@@ -736,24 +736,70 @@ function renderPaper(source: PaperSource, rendered: RenderedFile, budget: number
     })
   }
   const { figure: _figure, ...rest } = source
-  const paper = { ...rest, titleText: title.text, wordCount: summary.words } as Paper
   // The HTML and the summary's text are looked at only when a page shows them (a rendering from
   // the cache reads them then), and are not kept here: a build does not hold them all at once.
-  return Object.defineProperties(paper, {
-    summaryText: { get: () => summary.text, enumerable: true },
-    takeawayText: { get: () => takeaway.text, enumerable: true },
-    summaryHtml: {
-      get: () => {
-        // Without a figure, the first display formula is promoted to the card's right column: not shown twice.
-        const key = paper.figure ? undefined : paper.keyEquationHtml
-        return key ? summary.html.replace(key, '') : summary.html
-      },
-      enumerable: true
-    },
-    takeawayHtml: { get: () => takeaway.html, enumerable: true },
-    titleHtml: { get: () => title.html, enumerable: true },
-    keyEquationHtml: { get: () => summary.displayMath[0], enumerable: true }
-  })
+  const renders: PaperRenderings = { summary, takeaway, title }
+  return { __proto__: paperPrototype, ...rest, titleText: title.text, wordCount: summary.words, [renderings]: renders } as unknown as Paper
+}
+
+/** Where a paper's or month's record keeps its renderings, for the getters of its prototype. */
+const renderings = Symbol('renderings')
+
+interface PaperRenderings {
+  summary: Rendered
+  takeaway: Rendered
+  title: Rendered
+}
+
+interface MonthRenderings {
+  intro: Rendered
+  outro: Rendered
+  /** Whether the month has closing words. */
+  hasOutro: boolean
+}
+
+type PaperRecord = Paper & { [renderings]: PaperRenderings }
+type MonthRecord = Month & { [renderings]: MonthRenderings }
+
+// The fields read from the renderings are getters of one prototype, not of each record: a record
+// with getters of its own is turned into one of a shape no other record has, and every field
+// read from thousands of such records (as building the site graph does) takes V8's slow path.
+const paperPrototype = {
+  get summaryText(): string {
+    return (this as unknown as PaperRecord)[renderings].summary.text
+  },
+  get takeawayText(): string {
+    return (this as unknown as PaperRecord)[renderings].takeaway.text
+  },
+  get summaryHtml(): string {
+    const paper = this as unknown as PaperRecord
+    // Without a figure, the first display formula is promoted to the card's right column: not shown twice.
+    const key = paper.figure ? undefined : paper.keyEquationHtml
+    const html = paper[renderings].summary.html
+    return key ? html.replace(key, '') : html
+  },
+  get takeawayHtml(): string {
+    return (this as unknown as PaperRecord)[renderings].takeaway.html
+  },
+  get titleHtml(): string {
+    return (this as unknown as PaperRecord)[renderings].title.html
+  },
+  get keyEquationHtml(): string | undefined {
+    return (this as unknown as PaperRecord)[renderings].summary.displayMath[0]
+  }
+}
+
+const monthPrototype = {
+  get summaryText(): string {
+    return (this as unknown as MonthRecord)[renderings].intro.text
+  },
+  get introHtml(): string {
+    return (this as unknown as MonthRecord)[renderings].intro.html
+  },
+  get outroHtml(): string {
+    const r = (this as unknown as MonthRecord)[renderings]
+    return r.hasOutro ? r.outro.html : ''
+  }
 }
 
 function renderMonth(source: MonthSource, rendered: RenderedFile, problems: Problem[], linkSources: LinkSource[]): Month {
@@ -762,12 +808,8 @@ function renderMonth(source: MonthSource, rendered: RenderedFile, problems: Prob
   const outro = rendered.outro!
   linkSources.push({ file: path, page: `/${source.key.slice(0, 4)}/${source.key.slice(5, 7)}/`, links: [...intro.internalLinks, ...outro.internalLinks] })
   problems.push(...intro.problems, ...outro.problems)
-  const month = { ...source } as Month
-  return Object.defineProperties(month, {
-    summaryText: { get: () => intro.text, enumerable: true },
-    introHtml: { get: () => intro.html, enumerable: true },
-    outroHtml: { get: () => (source.outro ? outro.html : ''), enumerable: true }
-  })
+  const renders: MonthRenderings = { intro, outro, hasOutro: Boolean(source.outro) }
+  return { __proto__: monthPrototype, ...source, [renderings]: renders } as unknown as Month
 }
 
 async function resolveFigure(source: PaperSource, realContent: string, problems: Problem[]): Promise<{ figure: Figure; abs: string } | undefined> {
