@@ -1,3 +1,4 @@
+import { moduleUrl } from '../modules.js'
 import { canUseWorkers, runInWorkers } from '../worker-pool.js'
 import type { Markdown, Options } from './processor.js'
 import { runRenderJob, type RenderedFile, type RenderJob } from './render-job.js'
@@ -17,10 +18,11 @@ export const minJobsForWorkers = 400
  * @returns how many threads rendered the files
  */
 export async function renderAll(jobs: readonly RenderJob[], markdown: Markdown, options: Options, take: (job: RenderJob, file: RenderedFile) => Promise<void>): Promise<{ threads: number }> {
-  if (jobs.length < minJobsForWorkers || !canUseWorkers(import.meta.url)) {
+  const worker = moduleUrl('markdown/render-worker')
+  if (jobs.length < minJobsForWorkers || !canUseWorkers(worker.href)) {
     for (const job of jobs) await take(job, runRenderJob(markdown, job))
     return { threads: 1 }
   }
-  const parallel = await runInWorkers<RenderJob, RenderedFile>(new URL('./render-worker.js', import.meta.url), options, jobs, 64, (i, file) => take(jobs[i]!, file))
+  const parallel = await runInWorkers<RenderJob, RenderedFile>(worker, options, jobs, 64, (i, file) => take(jobs[i]!, file))
   return { threads: parallel.threads }
 }

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type satoriFunction from 'satori'
 import { DiskBytesCache, hashOf, toolVersions, versionOf } from '../cache.js'
+import { moduleUrl } from '../modules.js'
 import { canUseWorkers, runInWorkers } from '../worker-pool.js'
 import type { Config } from '../config.js'
 import type { Site, SiteMonth, SitePaper } from '../site/graph.js'
@@ -320,9 +320,10 @@ export async function renderShareImages(
     await give(i, png)
   }
   const started = performance.now()
-  if (misses.length >= minImagesForWorkers && canUseWorkers(import.meta.url)) {
+  const worker = moduleUrl('render/share-image-worker')
+  if (misses.length >= minImagesForWorkers && canUseWorkers(worker.href)) {
     // Layout, rasterising and PNG encoding all run on the drawing thread: spread them over the cores.
-    await runInWorkers<ImageJob, Uint8Array>(new URL('./share-image-worker.js', import.meta.url), { config: site.config, palette }, misses.map((i) => items[i]!), 8, (n, png) => drawn(misses[n]!, png))
+    await runInWorkers<ImageJob, Uint8Array>(worker, { config: site.config, palette }, misses.map((i) => items[i]!), 8, (n, png) => drawn(misses[n]!, png))
   } else {
     // Too few to repay a worker's start (loading satori and the fonts): drawn here, one by one.
     for (const i of misses) await drawn(i, await drawImage(items[i]!, site.config, palette))
@@ -705,7 +706,7 @@ let selfHash: Promise<string> | undefined
 
 /** A hash of the drawing and encoding code, so that a change in either invalidates cached images. */
 function selfVersion(): Promise<string> {
-  selfHash ??= Promise.all([import.meta.url, new URL(`./png${path.extname(import.meta.url)}`, import.meta.url).href].map((url) => readFile(fileURLToPath(url)))).then((code) =>
+  selfHash ??= Promise.all([moduleUrl('render/share-image'), moduleUrl('render/png')].map((url) => readFile(url))).then((code) =>
     hashOf(toolVersions, ...code, ...['satori', '@resvg/resvg-wasm', '@fontsource/inter', '@fontsource/noto-sans-math'].map(versionOf))
   )
   return selfHash
