@@ -23,9 +23,10 @@ describe('rendering in worker threads', () => {
   afterAll(async () => cleanup())
 
   it('gives the same site, share images included, as rendering in one thread', async () => {
-    // The compiled build (lib/) uses workers past the threshold; the TypeScript sources under test
-    // render in this thread. Both builds must agree byte for byte.
-    const script = `import { build } from ${JSON.stringify(path.join(root, 'lib', 'build.js'))}
+    // The command line's bundle (lib/, see scripts/bundle.mjs) uses workers past the threshold,
+    // which start from their own modules; the TypeScript sources under test render in this
+    // thread. Both builds must agree byte for byte.
+    const script = `import { buildUnlessUpToDate as build } from ${JSON.stringify(path.join(root, 'lib', 'up-to-date.bundle.js'))}
 const r = await build({ contentDir: 'content', outDir: 'out', cache: false, search: false, images: true })
 if (!r.ok) { console.error(JSON.stringify(r.problems.filter((p) => p.severity === 'error').slice(0, 5))); process.exit(1) }
 console.log(JSON.stringify({ threads: r.threads }))`

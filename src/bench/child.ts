@@ -24,8 +24,10 @@ if (mode === 'reference') {
   const { buildReference } = await import('./reference.js')
   pages = (await buildReference(path.resolve(contentDir), path.resolve(outDir))).pages
 } else {
-  // As `collage build` does: find whether anything changed before loading the build pipeline.
-  const { buildUnlessUpToDate } = await import('../up-to-date.js')
+  // As `collage build` does: find whether anything changed before loading the build pipeline,
+  // from the same bundle as the command (see scripts/bundle.mjs), so loading costs what it costs there.
+  const bundle = new URL('../up-to-date.bundle.js', import.meta.url).href
+  const { buildUnlessUpToDate } = (await import(bundle)) as typeof import('../up-to-date.js')
   const result = await buildUnlessUpToDate({ contentDir: path.resolve(contentDir), outDir: path.resolve(outDir), cwd: process.cwd() })
   pages = result.pages
   errors = result.problems.filter((p) => p.severity === 'error').length
