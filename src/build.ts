@@ -17,7 +17,7 @@ import { everyFewMilliseconds, limitConcurrency, Throttle } from './throttle.js'
 import { createTranslator, missingCatalogues } from './render/messages/index.js'
 import { createRenderer, TemplateError } from './render/render.js'
 import { BuildKeys } from './render/keys.js'
-import { SiteTracker } from './render/tracking.js'
+import { paperHeadFields, SiteTracker } from './render/tracking.js'
 import { renderShareImages, shareImageConflicts, shareImagesOnRequest, type ImageToKeep } from './render/share-image.js'
 import { feedJobs, feedPaths, type FeedEntryMemo, type FeedJob } from './site/feeds.js'
 import { buildSite, type Edition, type Route, type Site } from './site/graph.js'
@@ -250,6 +250,9 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     if (print === undefined) throw new Error('A record of the site graph has no fingerprint')
     return print
   }
+  // And of what lists of papers show of each (see paperHeadFields).
+  const heads = new WeakMap<Paper, string>()
+  const headOf = (paper: Paper): string => heads.get(paper) ?? printOf(paper)
   const madePapers = new WeakMap<PaperSource, MadePaper>()
   for (const [i, source] of allPapers.entries()) {
     const key = paperJobs[i]!.key
@@ -261,6 +264,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       problems.push(...made.problems)
       linkSources.push(...made.links)
       prints.set(made.paper, made.print)
+      heads.set(made.paper, made.head)
       papers.push(made.paper)
       madePapers.set(source, made)
       continue
@@ -279,9 +283,11 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       }
     }
     const print = recordPrint(key, paper, ['raw', 'body', 'summaryHtml', 'takeawayHtml', 'titleHtml', 'keyEquationHtml', 'summaryText', 'takeawayText'])
+    const head = headPrint(paper)
     prints.set(paper, print)
+    heads.set(paper, head)
     papers.push(paper)
-    madePapers.set(source, { file, budget: config.summaryWords, paper, print, problems: paperProblems, links: paperLinks })
+    madePapers.set(source, { file, budget: config.summaryWords, paper, print, head, problems: paperProblems, links: paperLinks })
   }
   if (options.cache !== false) lastPapers = madePapers
   const months: Month[] = []
@@ -304,7 +310,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const assetVersion = hashOf(katex.css, ...cssParts, require('katex/package.json').version as string).slice(0, 10)
   const images = options.images ?? !options.dryRun
   // Pages are rendered again only when something they read changed since the previous build.
-  const tracker = writer && !options.dryRun && options.cache !== false ? new SiteTracker(site, { paper: printOf, month: printOf }) : undefined
+  const tracker = writer && !options.dryRun && options.cache !== false ? new SiteTracker(site, { paper: printOf, paperHead: headOf, month: printOf }) : undefined
   // The search page loads every part of the index: their folders are part of every page's key.
   const searchParts = searchShards(site, options.searchShardSize)
   const bundles = searchBundles(searchParts)
@@ -590,6 +596,8 @@ interface MadePaper {
   budget: number
   paper: Paper
   print: string
+  /** The fingerprint of what lists show of it. */
+  head: string
   problems: Problem[]
   links: LinkSource[]
 }
@@ -615,6 +623,15 @@ const discardSession: SiteSession = { write: async () => {}, keep: async () => f
  * A record's fingerprint: the cache key of its rendered text, and its other fields (the text and
  * the source it came from are named by that key, so they are not hashed again).
  */
+/**
+ * A fingerprint of what lists of papers show of one (see {@link paperHeadFields}). The title's HTML
+ * and text are left out: they are rendered from its source, `title`, the same way by every build
+ * of one version of the settings and code, which every page's key holds.
+ */
+function headPrint(paper: Paper): string {
+  return hashOf('head', JSON.stringify(paperHeadFields.map((field) => (field === 'titleHtml' || field === 'titleText' ? null : paper[field]))))
+}
+
 function recordPrint(key: string, record: object, omit: readonly string[]): string {
   // Omitted fields are never read: the HTML of a rendering from the cache stays on disk.
   const rest: Record<string, unknown> = {}

@@ -173,7 +173,7 @@ describe('feeds read only the entries they show', () => {
     const keys = Array.from({ length: 60 }, (_, i) => `${2016 + Math.floor(i / 12)}-${String(1 + (i % 12)).padStart(2, '0')}`)
     const papers = keys.map((m, i) => paper(m, `p${String(i).padStart(2, '0')}`, `${m}-15`, ['x']))
     const { site } = buildSite(config, keys.map(month), papers)
-    const prints = { paper: (p: Paper) => p.slug, month: (m: Month) => m.key }
+    const prints = { paper: (p: Paper) => p.slug, paperHead: (p: Paper) => p.slug, month: (m: Month) => m.key }
     const readsOf = (job: string): string[] => {
       const tracker = new SiteTracker(site, prints)
       const feed = feedJobs(tracker.wrap(site.editions[0]!)).find((j) => j.id === job)!

@@ -10,8 +10,20 @@ import type { Month, Paper } from '../types.js'
  */
 export interface ContentFingerprints {
   paper(paper: Paper): string
+  /** A fingerprint of the paper's {@link paperHeadFields} alone. */
+  paperHead(paper: Paper): string
   month(month: Month): string
 }
+
+/**
+ * What lists of papers (tag, author and archive pages, a paper's neighbours and related papers)
+ * and share images show of a paper. A page that reads only these fields of a paper is not made
+ * again when its summary or takeaway changes: they are part of the paper's place in the graph
+ * (its `p` part), and every other field of the record is in a part of its own (`P`).
+ */
+export const paperHeadFields = ['slug', 'month', 'path', 'lang', 'title', 'titleText', 'titleHtml', 'authors', 'year', 'date', 'venue', 'tags', 'draft'] as const
+
+const headFields: ReadonlySet<string | symbol> = new Set(paperHeadFields)
 
 /**
  * Records which parts of the site graph a page reads while it is rendered, and fingerprints those
@@ -19,13 +31,16 @@ export interface ContentFingerprints {
  * same: it does when every part it read last time still has the same fingerprint.
  *
  * The parts are the graph's records (each paper, month, tag and author of each language, and each
- * language's whole edition), a signature per tag for the related papers, and the template files.
+ * language's whole edition), the content of each paper record beyond {@link paperHeadFields}, a
+ * signature per tag for the related papers, and the template files.
  * Pages see the records through proxies that note every read; what a record holds by value (a
  * paper's rendered text, a month's intro) is covered by its fingerprint, and records it links to
  * (the month of a paper, the papers of a tag) are noted when the page reads them in turn.
  */
 export class SiteTracker {
   private readonly ids = new WeakMap<object, string>()
+  /** Paper records (one record may be in several editions), by the part of their content. */
+  private readonly paperIds = new WeakMap<object, string>()
   private readonly records = new Map<string, object>()
   private readonly fingerprints = new Map<string, string>()
   private readonly proxies = new WeakMap<object, object>()
@@ -36,6 +51,7 @@ export class SiteTracker {
   private readonly constants = new Map<string, string>()
   private reads: Set<string> | undefined
   private readonly handler: ProxyHandler<object>
+  private readonly paperHandler: ProxyHandler<object>
 
   /**
    * @param site the site graph
@@ -49,7 +65,12 @@ export class SiteTracker {
       const l = edition.language
       this.register(edition, `e ${l}`)
       for (const m of edition.months) this.register(m, `m ${l} ${m.key}`)
-      for (const sp of edition.papers) this.register(sp, `p ${l} ${sp.paper.month}/${sp.paper.slug}`)
+      for (const sp of edition.papers) {
+        this.register(sp, `p ${l} ${sp.paper.month}/${sp.paper.slug}`)
+        const id = `P ${sp.paper.path}`
+        this.paperIds.set(sp.paper, id)
+        this.records.set(id, sp.paper)
+      }
       for (const t of edition.tags) {
         this.register(t, `t ${l} ${t.name}`)
         this.tagLists.set(`${l} ${t.name}`, t.papers)
@@ -76,6 +97,29 @@ export class SiteTracker {
       },
       getOwnPropertyDescriptor: (target, key) => {
         note(target)
+        return Reflect.getOwnPropertyDescriptor(target, key)
+      }
+    }
+    // A paper record: reading one of its head fields is covered by the part of its place in the
+    // graph, noted when the page got the record; reading anything else notes its content's part.
+    const noteContent = (target: object, key?: string | symbol): void => {
+      if (key === undefined || !headFields.has(key)) this.reads?.add(this.paperIds.get(target)!)
+    }
+    this.paperHandler = {
+      get: (target, key) => {
+        noteContent(target, key)
+        return this.wrap(Reflect.get(target, key) as unknown)
+      },
+      has: (target, key) => {
+        noteContent(target, key)
+        return Reflect.has(target, key)
+      },
+      ownKeys: (target) => {
+        noteContent(target)
+        return Reflect.ownKeys(target)
+      },
+      getOwnPropertyDescriptor: (target, key) => {
+        noteContent(target)
         return Reflect.getOwnPropertyDescriptor(target, key)
       }
     }
@@ -141,10 +185,11 @@ export class SiteTracker {
    */
   wrap<T>(value: T): T {
     if (typeof value !== 'object' || value === null) return value
-    if (this.ids.has(value)) {
+    const paper = this.paperIds.has(value)
+    if (paper || this.ids.has(value)) {
       let proxy = this.proxies.get(value)
       if (!proxy) {
-        proxy = new Proxy(value, this.handler)
+        proxy = new Proxy(value, paper ? this.paperHandler : this.handler)
         this.proxies.set(value, proxy)
       }
       return proxy as T
@@ -232,8 +277,10 @@ export class SiteTracker {
     switch (kind) {
       case 'p': {
         const sp = record as SitePaper
-        return hashOf('p', this.content.paper(sp.paper), sp.route, String(sp.week), this.idOf(sp.month), this.idOf(sp.previous), this.idOf(sp.next))
+        return hashOf('p', this.content.paperHead(sp.paper), sp.route, String(sp.week), this.idOf(sp.month), this.idOf(sp.previous), this.idOf(sp.next))
       }
+      case 'P':
+        return hashOf('P', this.content.paper(record as Paper))
       case 'm': {
         const m = record as SiteMonth
         return hashOf('m', this.content.month(m.source), m.key, m.route, m.title, `${m.year}-${m.number}`, ids(m.papers), this.idOf(m.previous), this.idOf(m.next))

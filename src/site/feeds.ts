@@ -83,6 +83,10 @@ export function feedJobs(site: Edition, text: FeedText = englishText, memo?: Fee
   // A card's entry is the same in every feed it appears in: made once, and only for feeds that show it.
   const madeEntries = new Map<SitePaper, Item>()
   const paperEntry = (sp: SitePaper): Item => {
+    // An entry shows the paper's summary, not only what lists of papers show of it: reading a
+    // field of that content through a tracked record notes it as read, whether the entry is made
+    // now or comes from a memo, so each feed that shows it is made again when the summary changes.
+    void sp.paper.wordCount
     let entry = madeEntries.get(sp)
     if (!entry) {
       // Read through the site's records, as a tracked build needs: the memo holds the text only.
