@@ -2,7 +2,7 @@ import { readFile, realpath, stat } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { imageSize } from 'image-size'
-import { forgetParses, loadContent, storeParse, type StoredParse } from './content/load.js'
+import { forgetParses, loadContent, storeParse, type LoadOptions, type StoredParse } from './content/load.js'
 import { codeVersion, DiskBytesCache, DiskValueCache, hashOf, sweepCache, toolVersions, versionOf } from './cache.js'
 import { createMarkdown, type Rendered } from './markdown/processor.js'
 import { renderAll } from './markdown/render-pool.js'
@@ -61,6 +61,8 @@ export interface BuildOptions {
    * reload pages and seldom ask for those. Default: false.
    */
   deferExtras?: boolean
+  /** The content files that may have changed since the last build of this process began (see {@link LoadOptions.changedSince}). */
+  changedSince?: ReadonlySet<string>
 }
 
 /** Files of a site made only when asked for (see {@link BuildOptions.deferExtras}). */
@@ -176,7 +178,12 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     previousMeta = (await writer.readMeta()) as BuildMeta | undefined
   }
 
-  const loadOptions = { cwd, ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }), ...(options.drafts ? { drafts: true } : {}) }
+  const loadOptions = {
+    cwd,
+    ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
+    ...(options.drafts ? { drafts: true } : {}),
+    ...(options.changedSince ? { changedSince: options.changedSince } : {})
+  }
   // A build from the command line starts a fresh process: the parses of the last one are kept in
   // one file of the cache, and most files did not change since. (A longer-lived process, such as
   // the dev server, remembers its own.)

@@ -71,6 +71,25 @@ describe('loadContent', () => {
     forgetParses()
   })
 
+  it('with the files that may have changed named, reads only those and a new file, and takes the others as the last load did', async () => {
+    const body = (word: string) => paperFile({ date: '2021-01-04', body: `Summary ${word}.` })
+    const dir = await contentWith({ '2021-01/a-paper.md': body('a1'), '2021-01/b-paper.md': body('b1') })
+    const [a, b, c] = ['a', 'b', 'c'].map((x) => path.join(dir, `2021-01/${x}-paper.md`)) as [string, string, string]
+    const options = { cwd: path.dirname(dir) }
+    const summaries = async (changedSince?: Set<string>) =>
+      (await loadContent(dir, { ...options, ...(changedSince ? { changedSince } : {}) })).papers.map((p) => `${p.slug}: ${p.body.trim().split('\n').at(-1)}`)
+    forgetParses()
+    expect(await summaries()).toEqual(['a-paper: Summary a1.', 'b-paper: Summary b1.'])
+    // Both change, with other sizes; a third appears. Only `a` is named: `b` is not even looked at.
+    await writeFile(a, body('a22'))
+    await writeFile(b, body('b22'))
+    await writeFile(c, body('c1'))
+    expect(await summaries(new Set([a]))).toEqual(['a-paper: Summary a22.', 'b-paper: Summary b1.', 'c-paper: Summary c1.'])
+    // Without names, every file is checked again.
+    expect(await summaries()).toEqual(['a-paper: Summary a22.', 'b-paper: Summary b22.', 'c-paper: Summary c1.'])
+    forgetParses()
+  })
+
   it('takes a stored parse for a file whose text is the same, equal to a fresh one, and parses a changed file again', async () => {
     const dir = await contentWith({
       '2021-01/index.md': '---\nsummary: January\n---\nThe month, introduced at some length so that its text is long enough to be kept by place.\n',

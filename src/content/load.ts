@@ -56,6 +56,13 @@ export interface LoadOptions {
   remember?: boolean
   /** Bytes of files already read (such as to fingerprint the folder), by absolute path. */
   files?: ReadonlyMap<string, Uint8Array>
+  /**
+   * The files that may have changed since the last load of this process began, by absolute path:
+   * a file of that load not named here is taken as it was, without even a stat. For a caller
+   * that watches the folder and saw every change since then (the dev server). Default: every
+   * file is checked.
+   */
+  changedSince?: ReadonlySet<string>
 }
 
 const monthFolder = /^(\d{4})-(0[1-9]|1[0-2])$/
@@ -112,6 +119,11 @@ export async function loadContent(contentDir: string, options: LoadOptions = {})
       const result = reading(async () => {
         const fileProblems: Problem[] = []
         const known = options.files?.get(fileAbs)
+        const unseen = remember && !known && !f.isSymbolicLink() && options.changedSince && !options.changedSince.has(fileAbs) ? lastRead.get(fileAbs) : undefined
+        if (unseen) {
+          nextRead.set(fileAbs, unseen)
+          return { text: unseen.text, problems: [] }
+        }
         // A long-lived process (the dev server) reads again only the files whose size, time or
         // identity changed since its last load: a stat instead of a read. (Synchronous: a stat is
         // a few microseconds, a round trip to the thread pool several times that.)

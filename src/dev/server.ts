@@ -272,9 +272,17 @@ export async function startDevServer(options: DevOptions = {}): Promise<DevServe
   }
 
   const writer = new MemoryWriter()
+  // A build may take the content files the watcher saw no change of as the last build read them,
+  // without a stat of each, once that build began with the watcher running and finished its load
+  // (the watcher starts after the first build; a build that failed may have stopped before).
+  let watching = false
+  let lastLoadWatched = false
   async function runBuild(changes: Change[], initial: boolean): Promise<RebuildEvent> {
     const changed = [...new Set(changes.map((c) => display(c.path, cwd)))]
     const started = performance.now()
+    const changedSince = lastLoadWatched ? new Set(changes.map((c) => c.path)) : undefined
+    lastLoadWatched = false
+    const watchedFromStart = watching
     let problems: Problem[]
     let ok = false
     let pages = 0
@@ -282,7 +290,9 @@ export async function startDevServer(options: DevOptions = {}): Promise<DevServe
     let updated: string[] = []
     try {
       // One writer for the server's life: it remembers what each page was rendered from.
-      const result = await buildToMemory({ ...folders, cwd, baseUrl: url, drafts, search: false, deferExtras: true }, writer)
+      const result = await buildToMemory({ ...folders, cwd, baseUrl: url, drafts, search: false, deferExtras: true, ...(changedSince ? { changedSince } : {}) }, writer)
+      // A build that stopped before loading (no content folder) read nothing.
+      lastLoadWatched = watchedFromStart && result.timings?.load !== undefined
       problems = result.problems
       if (result.ok && result.site) {
         ok = true
@@ -361,6 +371,7 @@ export async function startDevServer(options: DevOptions = {}): Promise<DevServe
       },
       onError: (error) => emit({ type: 'error', error })
     })
+    watching = true
   } catch (error) {
     server.closeAllConnections()
     server.close()
