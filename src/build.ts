@@ -627,10 +627,6 @@ export function forgetLastBuild(): void {
 const discardSession: SiteSession = { write: async () => {}, keep: async () => false, commit: async () => {}, abort: async () => {} }
 
 /**
- * A record's fingerprint: the cache key of its rendered text, and its other fields (the text and
- * the source it came from are named by that key, so they are not hashed again).
- */
-/**
  * A fingerprint of what lists of papers show of one (see {@link paperHeadFields}). The title's HTML
  * and text are left out: they are rendered from its source, `title`, the same way by every build
  * of one version of the settings and code, which every page's key holds.
@@ -639,6 +635,10 @@ function headPrint(paper: Paper): string {
   return hashOf('head', JSON.stringify(paperHeadFields.map((field) => (field === 'titleHtml' || field === 'titleText' ? null : paper[field]))))
 }
 
+/**
+ * A record's fingerprint: the cache key of its rendered text, and its other fields (the text and
+ * the source it came from are named by that key, so they are not hashed again).
+ */
 function recordPrint(key: string, record: object, omit: readonly string[]): string {
   // Omitted fields are never read: the HTML of a rendering from the cache stays on disk.
   const rest: Record<string, unknown> = {}

@@ -167,6 +167,25 @@ describe('feeds read only the entries they show', () => {
     )
   })
 
+  it('notes a paper’s content as read only when a page reads more of it than a list shows', () => {
+    const { site } = buildSite(config, [month('2021-01')], [paper('2021-01', 'a', '2021-01-04', ['x'])])
+    const tracker = new SiteTracker(site, { paper: () => 'all', paperHead: () => 'head', month: () => 'm' })
+    const readsOf = (read: (sp: SitePaper) => unknown): string[] => {
+      tracker.begin()
+      read(tracker.wrap(site.editions[0]!).tags[0]!.papers[0]!)
+      return tracker.end()
+    }
+    const place = 'p en 2021-01/a'
+    const content = 'P content/2021-01/a.md'
+    // What a tag page lists.
+    expect(readsOf((sp) => [sp.route, sp.paper.titleHtml, sp.paper.authors, sp.paper.year, sp.paper.venue])).toEqual(expect.arrayContaining([place]))
+    expect(readsOf((sp) => sp.paper.titleHtml)).not.toContain(content)
+    // What a card shows; and a look at every field.
+    expect(readsOf((sp) => sp.paper.summaryHtml)).toContain(content)
+    expect(readsOf((sp) => sp.paper.links)).toContain(content)
+    expect(readsOf((sp) => Object.keys(sp.paper))).toContain(content)
+  })
+
   it('so an edit of an older card leaves the site feed and its tag feed as they were', () => {
     // Sixty papers of one tag, a month each: the site feed shows the newest 25 and their months'
     // digests, the tag feed the newest 50 papers.

@@ -194,7 +194,7 @@ export class SiteTracker {
       }
       return proxy as T
     }
-    if (Array.isArray(value) && value.length > 0 && typeof value[0] === 'object' && value[0] !== null && this.ids.has(value[0] as object)) {
+    if (Array.isArray(value) && value.length > 0 && typeof value[0] === 'object' && value[0] !== null && (this.ids.has(value[0] as object) || this.paperIds.has(value[0] as object))) {
       // A list of records (a month's papers): its order and members are in its owner's
       // fingerprint; each member notes its own reads.
       let list = this.lists.get(value)
