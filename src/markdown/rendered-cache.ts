@@ -24,6 +24,25 @@ const htmlKept = 128
  */
 type Entry = { meta: string; html: Record<string, RenderedHtml> }
 
+/** How a part of a file from the cache reads its HTML when first asked for it. */
+const readHtml = Symbol('readHtml')
+
+type LazyPart = Rendered & { [readHtml]: () => RenderedHtml }
+
+// The getters of one prototype for every part read from the cache: getters defined on each part
+// would give each a shape of its own, and every field read from thousands of them V8's slow path.
+const lazyPart = {
+  get html(): string {
+    return (this as unknown as LazyPart)[readHtml]().html
+  },
+  get displayMath(): string[] {
+    return (this as unknown as LazyPart)[readHtml]().displayMath
+  },
+  get text(): string {
+    return (this as unknown as LazyPart)[readHtml]().text!
+  }
+}
+
 /**
  * Rendered Markdown on disk, in two parts per file: what every build needs (word count, links,
  * problems, short plain text) and the HTML and long plain text, which only pages rendered again
@@ -138,11 +157,8 @@ export class RenderedCache {
         file[part] = rest as Rendered
         continue
       }
-      file[part] = Object.defineProperties({ ...rest } as Rendered, {
-        html: { get: () => htmlOf(part).html, enumerable: true },
-        displayMath: { get: () => htmlOf(part).displayMath, enumerable: true },
-        ...(rest.text === undefined ? { text: { get: () => htmlOf(part).text!, enumerable: true } } : {})
-      })
+      // Short text kept in the first part is a field of its own, which hides the getter.
+      file[part] = { __proto__: lazyPart, ...rest, [readHtml]: () => htmlOf(part) } as unknown as Rendered
     }
     this.metas.set(file, meta)
     return file
