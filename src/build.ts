@@ -289,7 +289,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
         if (!source.lang) figureFiles.push({ path: figure.figure.outputPath, copyFrom: figure.abs })
       }
     }
-    const print = recordPrint(key, paper, ['raw', 'body', 'summaryHtml', 'takeawayHtml', 'titleHtml', 'keyEquationHtml', 'summaryText', 'takeawayText'])
+    const print = recordPrint(key, paper, ['raw', 'body'])
     const head = headPrint(paper)
     prints.set(paper, print)
     heads.set(paper, head)
@@ -301,7 +301,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   for (const [i, m] of allMonths.entries()) {
     const key = monthJobs[i]!.key
     const month = renderMonth(m, rendered.get(key)!, problems, linkSources)
-    prints.set(month, recordPrint(key, month, ['raw', 'intro', 'outro', 'introHtml', 'outroHtml', 'summaryText']))
+    prints.set(month, recordPrint(key, month, ['raw', 'intro', 'outro']))
     months.push(month)
   }
   mark('markdown')
@@ -640,7 +640,8 @@ function headPrint(paper: Paper): string {
  * the source it came from are named by that key, so they are not hashed again).
  */
 function recordPrint(key: string, record: object, omit: readonly string[]): string {
-  // Omitted fields are never read: the HTML of a rendering from the cache stays on disk.
+  // Own fields only: the renderings' getters sit on the prototype and are never called here, so
+  // the HTML of a rendering from the cache stays on disk.
   const rest: Record<string, unknown> = {}
   for (const name of Object.keys(record)) if (!omit.includes(name)) rest[name] = (record as Record<string, unknown>)[name]
   return hashOf(key, JSON.stringify(rest))
@@ -782,46 +783,48 @@ interface MonthRenderings {
   hasOutro: boolean
 }
 
-type PaperRecord = Paper & { [renderings]: PaperRenderings }
-type MonthRecord = Month & { [renderings]: MonthRenderings }
+/** The renderings a record's getters read. */
+function rendersOf<R>(record: object): R {
+  return (record as { [renderings]: R })[renderings]
+}
 
 // The fields read from the renderings are getters of one prototype, not of each record: a record
 // with getters of its own is turned into one of a shape no other record has, and every field
 // read from thousands of such records (as building the site graph does) takes V8's slow path.
 const paperPrototype = {
   get summaryText(): string {
-    return (this as unknown as PaperRecord)[renderings].summary.text
+    return rendersOf<PaperRenderings>(this).summary.text
   },
   get takeawayText(): string {
-    return (this as unknown as PaperRecord)[renderings].takeaway.text
+    return rendersOf<PaperRenderings>(this).takeaway.text
   },
   get summaryHtml(): string {
-    const paper = this as unknown as PaperRecord
+    const paper = this as unknown as Paper
     // Without a figure, the first display formula is promoted to the card's right column: not shown twice.
     const key = paper.figure ? undefined : paper.keyEquationHtml
-    const html = paper[renderings].summary.html
+    const html = rendersOf<PaperRenderings>(this).summary.html
     return key ? html.replace(key, '') : html
   },
   get takeawayHtml(): string {
-    return (this as unknown as PaperRecord)[renderings].takeaway.html
+    return rendersOf<PaperRenderings>(this).takeaway.html
   },
   get titleHtml(): string {
-    return (this as unknown as PaperRecord)[renderings].title.html
+    return rendersOf<PaperRenderings>(this).title.html
   },
   get keyEquationHtml(): string | undefined {
-    return (this as unknown as PaperRecord)[renderings].summary.displayMath[0]
+    return rendersOf<PaperRenderings>(this).summary.displayMath[0]
   }
 }
 
 const monthPrototype = {
   get summaryText(): string {
-    return (this as unknown as MonthRecord)[renderings].intro.text
+    return rendersOf<MonthRenderings>(this).intro.text
   },
   get introHtml(): string {
-    return (this as unknown as MonthRecord)[renderings].intro.html
+    return rendersOf<MonthRenderings>(this).intro.html
   },
   get outroHtml(): string {
-    const r = (this as unknown as MonthRecord)[renderings]
+    const r = rendersOf<MonthRenderings>(this)
     return r.hasOutro ? r.outro.html : ''
   }
 }

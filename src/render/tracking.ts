@@ -79,47 +79,34 @@ export class SiteTracker {
     }
     // The default language's records are also the site's own (`site.months`…).
     this.register(site, `e ${site.language}`)
-    const note = (target: object): void => {
-      this.reads?.add(this.ids.get(target)!)
-    }
-    this.handler = {
-      get: (target, key) => {
-        note(target)
-        return this.wrap(Reflect.get(target, key) as unknown)
-      },
-      has: (target, key) => {
-        note(target)
-        return Reflect.has(target, key)
-      },
-      ownKeys: (target) => {
-        note(target)
-        return Reflect.ownKeys(target)
-      },
-      getOwnPropertyDescriptor: (target, key) => {
-        note(target)
-        return Reflect.getOwnPropertyDescriptor(target, key)
-      }
-    }
+    this.handler = this.noting((target) => this.reads?.add(this.ids.get(target)!))
     // A paper record: reading one of its head fields is covered by the part of its place in the
     // graph, noted when the page got the record; reading anything else notes its content's part.
-    const noteContent = (target: object, key?: string | symbol): void => {
+    this.paperHandler = this.noting((target, key) => {
       if (key === undefined || !headFields.has(key)) this.reads?.add(this.paperIds.get(target)!)
-    }
-    this.paperHandler = {
+    })
+  }
+
+  /**
+   * Proxy traps that call `note` on every read of a record: with the key read, or with none when
+   * the read looks at every field (its keys, a field's descriptor).
+   */
+  private noting(note: (target: object, key?: string | symbol) => void): ProxyHandler<object> {
+    return {
       get: (target, key) => {
-        noteContent(target, key)
+        note(target, key)
         return this.wrap(Reflect.get(target, key) as unknown)
       },
       has: (target, key) => {
-        noteContent(target, key)
+        note(target, key)
         return Reflect.has(target, key)
       },
       ownKeys: (target) => {
-        noteContent(target)
+        note(target)
         return Reflect.ownKeys(target)
       },
       getOwnPropertyDescriptor: (target, key) => {
-        noteContent(target)
+        note(target)
         return Reflect.getOwnPropertyDescriptor(target, key)
       }
     }
