@@ -20,7 +20,7 @@ import { BuildKeys } from './render/keys.js'
 import { paperHeadFields, SiteTracker } from './render/tracking.js'
 import { renderShareImages, shareImageConflicts, shareImagesOnRequest, type ImageToKeep } from './render/share-image.js'
 import { feedJobs, feedPaths, type FeedEntryMemo, type FeedJob } from './site/feeds.js'
-import { buildSite, type Edition, type Route, type Site } from './site/graph.js'
+import { buildSite, replacePapers, type Edition, type Route, type Site } from './site/graph.js'
 import { indexShard, searchBundles, searchShards, stopSearchIndexer } from './site/search-index.js'
 import { renderSitemap, sitemapEntries, sitemapFiles } from './site/sitemap.js'
 import type { Figure, Month, MonthSource, Paper, PaperSource, Problem } from './types.js'
@@ -99,6 +99,8 @@ export interface BuildResult {
   searchKept?: boolean
   /** Parts of the search index made again (the others were kept, as nothing they hold changed). */
   searchIndexed?: number
+  /** True when the site graph of the last build of this process was taken on, with the changed papers put in their places, instead of being built again. */
+  graphKept?: boolean
   /** Markdown files rendered (the others came from the cache). */
   rendered?: number
   /** Files the cache held for nothing, deleted after the build (at most once a day; see {@link sweepCache}). */
@@ -128,16 +130,12 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   }
   const cwd = options.cwd ?? process.cwd()
   const { contentDir, templatesDir, publicDir } = await sourceFolders(options)
-  const finish = (problems: Problem[], ok: boolean, pages = 0, files = 0, site?: Site): BuildResult => ({
-    ok,
-    problems: sortProblems(problems),
-    pages,
-    files,
-    ms: performance.now() - started,
-    timings,
-    threads,
-    ...(site ? { site } : {})
-  })
+  // Puts back the records of the last build's graph, when this build took it on and then failed.
+  let undoGraph = (): void => {}
+  const finish = (problems: Problem[], ok: boolean, pages = 0, files = 0, site?: Site): BuildResult => {
+    if (!ok) undoGraph()
+    return { ok, problems: sortProblems(problems), pages, files, ms: performance.now() - started, timings, threads, ...(site ? { site } : {}) }
+  }
 
   try {
     const s = await stat(contentDir)
@@ -297,15 +295,36 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     madePapers.set(source, { file, budget: config.summaryWords, paper, print, head, problems: paperProblems, links: paperLinks })
   }
   if (options.cache !== false) lastPapers = madePapers
-  const months: Month[] = []
+  let months: Month[] = []
+  const monthPrints: string[] = []
   for (const [i, m] of allMonths.entries()) {
     const key = monthJobs[i]!.key
     const month = renderMonth(m, rendered.get(key)!, problems, linkSources)
-    prints.set(month, recordPrint(key, month, ['raw', 'intro', 'outro']))
+    const print = recordPrint(key, month, ['raw', 'intro', 'outro'])
+    prints.set(month, print)
+    monthPrints.push(print)
     months.push(month)
   }
   mark('markdown')
-  const { site, problems: siteProblems } = buildSite(config, months, papers)
+  // A rebuild in this process (the dev server's) in which no paper moved in the graph, as after an
+  // edit of a summary, takes the last build's graph on, with the changed papers put in their
+  // places: the graph and the fingerprints of its parts are not made again.
+  const graphOf = { contentDir, config: JSON.stringify(config), monthPrints, papers, heads: papers.map(headOf) }
+  const previousGraph = options.cache === false ? undefined : lastGraph
+  if (options.cache !== false) lastGraph = undefined
+  const replaced = replacedPapers(previousGraph, graphOf)
+  let site: Site
+  let siteProblems: Problem[]
+  if (previousGraph && replaced) {
+    // The same months (equal prints): the graph's own records stay.
+    months = previousGraph.months
+    for (const [i, month] of months.entries()) prints.set(month, monthPrints[i]!)
+    site = previousGraph.site
+    siteProblems = previousGraph.problems
+    undoGraph = replacePapers(site, replaced)
+  } else {
+    ;({ site, problems: siteProblems } = buildSite(config, months, papers))
+  }
   problems.push(...siteProblems)
   if (problems.some((p) => p.severity === 'error')) return finish(problems, false, 0, 0, site)
 
@@ -317,7 +336,16 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const assetVersion = hashOf(katex.css, ...cssParts, require('katex/package.json').version as string).slice(0, 10)
   const images = options.images ?? !options.dryRun
   // Pages are rendered again only when something they read changed since the previous build.
-  const tracker = writer && !options.dryRun && options.cache !== false ? new SiteTracker(site, { paper: printOf, paperHead: headOf, month: printOf }) : undefined
+  const contentPrints = { paper: printOf, paperHead: headOf, month: printOf }
+  let tracker: SiteTracker | undefined
+  if (writer && !options.dryRun && options.cache !== false) {
+    if (replaced && previousGraph?.tracker) {
+      tracker = previousGraph.tracker
+      tracker.carryOver(contentPrints, replaced)
+    } else {
+      tracker = new SiteTracker(site, contentPrints)
+    }
+  }
   // The search page loads every part of the index: their folders are part of every page's key.
   const searchParts = searchShards(site, options.searchShardSize)
   const bundles = searchBundles(searchParts)
@@ -537,8 +565,10 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     await session.abort()
     await closeSearch()
     if (error instanceof OutputError) return finish([...problems, { file: options.outDir ?? 'dist', line: 1, column: 1, message: error.message, ruleId: 'unsafe-output', severity: 'error' }], false)
+    undoGraph()
     throw error
   }
+  if (options.cache !== false) lastGraph = { ...graphOf, months, site, problems: siteProblems, ...(tracker ? { tracker } : {}) }
   // Now and then, what the cache holds for nothing goes (see sweepCache); a sweep that fails costs
   // only space.
   if (disk && options.cache !== false) {
@@ -549,7 +579,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       // Left for the next build.
     }
   }
-  return { ...finish(problems, true, pages, fileCount + 1, site), reused, rendered: jobs.length, searchKept: wantSearch && changedShards.length === 0, searchIndexed: changedShards.length, ...(swept ? { swept } : {}), ...(extras ? { extras } : {}) }
+  return { ...finish(problems, true, pages, fileCount + 1, site), reused, rendered: jobs.length, graphKept: replaced !== undefined, searchKept: wantSearch && changedShards.length === 0, searchIndexed: changedShards.length, ...(swept ? { swept } : {}), ...(extras ? { extras } : {}) }
 }
 
 /** The feed entries memo of this process for builds of one version (see {@link feedJobs}). */
@@ -609,6 +639,45 @@ interface MadePaper {
   links: LinkSource[]
 }
 
+/** The site graph of the last build in this process, and what it was built from. */
+interface MadeGraph {
+  contentDir: string
+  /** The settings, as JSON. */
+  config: string
+  months: Month[]
+  monthPrints: string[]
+  /** Translations included, in the order of the load. */
+  papers: Paper[]
+  /** The fingerprints of what lists show of each paper (see {@link headPrint}). */
+  heads: string[]
+  site: Site
+  problems: Problem[]
+  tracker?: SiteTracker
+}
+
+/** The graph of the last good build of this process (see {@link replacedPapers}). */
+let lastGraph: MadeGraph | undefined
+
+/**
+ * Whether the last build's graph is this build's with some papers put in the places of others: the
+ * same settings, months and papers, in the same order, each paper the same record or one whose
+ * place in the graph is the same (its head fingerprint). The papers to put in, by the record
+ * they replace; undefined when the graph must be built again.
+ */
+function replacedPapers(last: MadeGraph | undefined, next: Omit<MadeGraph, 'months' | 'site' | 'problems' | 'tracker'>): Map<Paper, Paper> | undefined {
+  if (!last || last.contentDir !== next.contentDir || last.config !== next.config) return undefined
+  if (last.papers.length !== next.papers.length || last.monthPrints.length !== next.monthPrints.length) return undefined
+  for (const [i, print] of next.monthPrints.entries()) if (last.monthPrints[i] !== print) return undefined
+  const replaced = new Map<Paper, Paper>()
+  for (const [i, paper] of next.papers.entries()) {
+    const old = last.papers[i]!
+    if (old === paper) continue
+    if (old.path !== paper.path || last.heads[i] !== next.heads[i]) return undefined
+    replaced.set(old, paper)
+  }
+  return replaced
+}
+
 /** Paper records of the last build in this process, by their parse. */
 let lastPapers = new WeakMap<PaperSource, MadePaper>()
 
@@ -619,6 +688,7 @@ let lastFeedEntries: { version: string; entries: FeedEntryMemo } = { version: ''
 export function forgetLastBuild(): void {
   lastRendered = new Map()
   lastPapers = new WeakMap()
+  lastGraph = undefined
   lastFeedEntries = { version: '', entries: new WeakMap() }
   forgetParses()
 }

@@ -206,12 +206,15 @@ describe('pages are rendered again only when something they show changed', () =>
     // Its neighbours, tag, author and archive pages and the papers it is related to list only
     // its title, authors and such, and are kept; so are the other months' pages.
     expect(result.pages - result.reused!).toBe(3)
+    // In one process, the last build's site graph is taken on, with the paper's new record in its places.
+    expect(result.graphKept).toBe(true)
   })
 
   it('after a paper’s title changes, the pages that list it', async () => {
     const result = await check(edit('2021-02/p22.md', paper('Paper 2.2, retitled', '2021-02-04', tags[(2 * 4 + 2) % tags.length]!, 'Grace Hopper', 'A new summary, $b^3$.')))
     // Besides the three above: its neighbours, tag, author, archive and home pages, and more.
     expect(result.pages - result.reused!).toBeGreaterThan(6)
+    expect(result.graphKept).toBe(false)
   })
 
   it('after a paper moves within its month (new neighbours)', async () => {
@@ -273,6 +276,21 @@ describe('pages are rendered again only when something they show changed', () =>
     expect(warnings(again)).toBe(warnings(tight))
     const roomy = await check(edit('site.yaml', 'title: Reuse\nbaseUrl: https://example.org/\nlanguages: [en, ru]\n'))
     expect(warnings(roomy)).toBe(0)
+  })
+
+  it('puts the graph it took on back as it was when the build fails', async () => {
+    const summary = (body: string) => edit('2021-03/p33.md', paper('Paper 3.3', '2021-03-06', ['solo'], undefined, body))
+    const good = await check(summary('A summary, second edition.'))
+    expect(good.graphKept).toBe(true)
+    const place = good.site!.papers.find((sp) => sp.paper.slug === 'p33')!
+    const record = place.paper
+    await summary('A summary with [a link to nowhere](/2099/01/nothing/).')()
+    const failed = await build({ ...options, cwd: dir })
+    expect(failed.problems.map((p) => p.ruleId)).toContain('broken-link')
+    // The graph the last good build returned still holds that build's record.
+    expect(place.paper).toBe(record)
+    const fixed = await check(summary('A summary, third edition.'))
+    expect(fixed.graphKept).toBe(false)
   })
 
   it('after a partial changes, only the pages that include it are rendered again', async () => {

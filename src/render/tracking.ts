@@ -59,7 +59,7 @@ export class SiteTracker {
    */
   constructor(
     site: Site,
-    private readonly content: ContentFingerprints
+    private content: ContentFingerprints
   ) {
     for (const edition of site.editions) {
       const l = edition.language
@@ -110,6 +110,27 @@ export class SiteTracker {
         return Reflect.getOwnPropertyDescriptor(target, key)
       }
     }
+  }
+
+  /**
+   * Take the tracker on to the next build of the same graph, after `replacePapers` of the site graph: the
+   * parts of the graph keep their fingerprints, except the content of the papers replaced (a
+   * replaced paper's place in the graph is the same) and the template files, read again.
+   *
+   * @param content fingerprints of the next build's records
+   * @param replaced old paper record → the record now in its places
+   */
+  carryOver(content: ContentFingerprints, replaced: ReadonlyMap<Paper, Paper>): void {
+    this.content = content
+    for (const [old, paper] of replaced) {
+      const id = this.paperIds.get(old)
+      if (id === undefined) continue
+      this.paperIds.set(paper, id)
+      this.records.set(id, paper)
+      this.fingerprints.delete(id)
+    }
+    for (const id of this.fingerprints.keys()) if (id.startsWith('f ')) this.fingerprints.delete(id)
+    this.reads = undefined
   }
 
   /** Start recording the reads of one page. */

@@ -141,6 +141,33 @@ export function buildSite(config: Config, months: readonly Month[], papers: read
 }
 
 /**
+ * Put new paper records in the places of old ones, in every edition: for a rebuild in which
+ * these papers changed only in what the graph does not use (their month, slug, date, tags,
+ * authors, language and file are the same), so that the graph need not be built again. The
+ * graph is changed in place.
+ *
+ * @param site the site graph
+ * @param replacements old record → the record to put in its places
+ * @returns a function that puts the old records back
+ */
+export function replacePapers(site: Site, replacements: ReadonlyMap<Paper, Paper>): () => void {
+  const moved: Array<[SitePaper, Paper]> = []
+  if (replacements.size > 0) {
+    for (const edition of site.editions) {
+      for (const sp of edition.papers) {
+        const paper = replacements.get(sp.paper)
+        if (paper === undefined) continue
+        moved.push([sp, sp.paper])
+        sp.paper = paper
+      }
+    }
+  }
+  return () => {
+    for (const [sp, paper] of moved) sp.paper = paper
+  }
+}
+
+/**
  * Where a page of one language is in every language: the same page under each language's prefix.
  *
  * @param site the site
