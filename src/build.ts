@@ -4,7 +4,7 @@ import path from 'node:path'
 import { imageSize } from 'image-size'
 import { forgetParses, loadContent, storeParse, type LoadOptions, type StoredParse } from './content/load.js'
 import { codeVersion, DiskBytesCache, DiskValueCache, hashOf, sweepCache, toolVersions, versionOf } from './cache.js'
-import { createMarkdown, type Rendered } from './markdown/processor.js'
+import { createMarkdown, type Markdown, type Rendered } from './markdown/processor.js'
 import { renderAll } from './markdown/render-pool.js'
 import { runRenderJob, type RenderedFile, type RenderJob } from './markdown/render-job.js'
 import { RenderedCache } from './markdown/rendered-cache.js'
@@ -202,7 +202,11 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const problems = [...loaded.problems, ...missingCatalogues(loaded.config, path.relative(cwd, path.join(contentDir, 'site.yaml')))]
   const { config } = loaded
   const markdownOptions = { macros: config.macros, basePath: config.basePath }
-  const markdown = createMarkdown(markdownOptions)
+  // One processor for the builds of this process with these settings: the first file a processor
+  // renders costs it ten to forty times what the next does.
+  const markdownKey = JSON.stringify(markdownOptions)
+  if (lastMarkdown?.key !== markdownKey) lastMarkdown = { key: markdownKey, markdown: createMarkdown(markdownOptions) }
+  const markdown = lastMarkdown.markdown
   // Rendered Markdown is cached by the file's bytes and everything else that shapes it; what the
   // cache does not hold is rendered in one go, on every core when there is enough of it.
   const renderCache = new RenderedCache(options.cache === false ? undefined : path.join(cacheRoot, 'render'), options.dryRun === true, contentDir)
@@ -638,6 +642,9 @@ interface MadePaper {
   problems: Problem[]
   links: LinkSource[]
 }
+
+/** The Markdown processor of the builds of this process, and its settings as JSON. */
+let lastMarkdown: { key: string; markdown: Markdown } | undefined
 
 /** The site graph of the last build in this process, and what it was built from. */
 interface MadeGraph {

@@ -90,6 +90,37 @@ describe('loadContent', () => {
     forgetParses()
   })
 
+  it('with the files that may have changed named, takes a month folder none of them is in as the last load did, without listing it', async () => {
+    const paper = (date: string, word: string) => paperFile({ date, body: `Summary ${word}.` })
+    const dir = await contentWith({
+      '2021-01/a-paper.md': paper('2021-01-04', 'a1'),
+      // A warning of the month that is kept is reported again.
+      '2021-01/b-paper.ru.md': '---\ntitle: B\n---\nB.\n',
+      '2021-02/c-paper.md': paper('2021-02-04', 'c1')
+    })
+    const [a, c, d] = ['2021-01/a-paper.md', '2021-02/c-paper.md', '2021-01/d-paper.md'].map((f) => path.join(dir, f)) as [string, string, string]
+    const options = { cwd: path.dirname(dir) }
+    forgetParses()
+    const first = await loadContent(dir, options)
+    expect(first.problems.map((p) => p.ruleId)).toEqual(['unknown-language'])
+    await writeFile(c, paper('2021-02-04', 'c2'))
+    // A file appears in January, but the watcher is said to have seen a change in February only.
+    await writeFile(d, paper('2021-01-05', 'd1'))
+    const second = await loadContent(dir, { ...options, changedSince: new Set([c]) })
+    expect(second.papers.map((p) => `${p.slug}: ${p.body.trim().split('\n').at(-1)}`)).toEqual(['a-paper: Summary a1.', 'c-paper: Summary c2.'])
+    expect(second.papers[0]).toBe(first.papers[0])
+    expect(second.months[0]).toBe(first.months[0])
+    expect(second.problems).toEqual(first.problems)
+    // Named, the new file is found; and the load is what a load of every file makes.
+    await writeFile(a, paper('2021-01-04', 'a2'))
+    const third = await loadContent(dir, { ...options, changedSince: new Set([a, d]) })
+    forgetParses()
+    const fresh = await loadContent(dir, options)
+    expect(third.papers.map((p) => p.slug)).toEqual(['a-paper', 'd-paper', 'c-paper'])
+    expect(JSON.stringify([third.months, third.papers, third.translations, third.problems])).toBe(JSON.stringify([fresh.months, fresh.papers, fresh.translations, fresh.problems]))
+    forgetParses()
+  })
+
   it('takes a stored parse for a file whose text is the same, equal to a fresh one, and parses a changed file again', async () => {
     const dir = await contentWith({
       '2021-01/index.md': '---\nsummary: January\n---\nThe month, introduced at some length so that its text is long enough to be kept by place.\n',

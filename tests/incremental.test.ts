@@ -1,8 +1,8 @@
 import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { build, forgetLastBuild } from '../src/build.js'
-import { manifestName } from '../src/output/writer.js'
+import { build, buildToMemory, forgetLastBuild } from '../src/build.js'
+import { manifestName, MemoryWriter } from '../src/output/writer.js'
 import { takeCheck, upToDate } from '../src/up-to-date.js'
 import { paperFile, root, tempDir, writeContent } from './helpers/site.js'
 
@@ -298,5 +298,48 @@ describe('pages are rendered again only when something they show changed', () =>
     const result = await check(async () => writeFile(file, (await readFile(file, 'utf8')) + '<!-- month nav, second edition -->\n'))
     expect(result.reused).toBeGreaterThan(0)
     expect(result.reused).toBeLessThan(result.pages)
+  })
+})
+
+describe('rebuilds told which files changed, as the dev server’s are', () => {
+  it('look again only at the month folders of the files named, and equal clean builds', async () => {
+    const { dir, cleanup } = await tempDir()
+    try {
+      await writeContent(dir, {
+        'content/site.yaml': 'title: Told\nbaseUrl: https://example.org/\n',
+        'content/2021-01/alpha.md': paperFile({ title: 'Alpha', date: '2021-01-04', tags: ['x'] }),
+        'content/2021-01/beta.md': paperFile({ title: 'Beta', date: '2021-01-11', tags: ['x', 'y'] }),
+        'content/2021-02/gamma.md': paperFile({ title: 'Gamma', date: '2021-02-01', tags: ['y'] })
+      })
+      const { cp } = await import('node:fs/promises')
+      await cp(path.join(root, 'templates'), path.join(dir, 'templates'), { recursive: true })
+      const options = { cwd: dir, search: false, images: false }
+      const writer = new MemoryWriter()
+      const same = async (result: Awaited<ReturnType<typeof buildToMemory>>): Promise<void> => {
+        expect(result.ok, JSON.stringify(result.problems)).toBe(true)
+        const clean = await buildToMemory({ ...options, cache: false })
+        expect([...result.output.keys()].sort()).toEqual([...clean.output.keys()].sort())
+        for (const [file, bytes] of clean.output) expect(Buffer.from(result.output.get(file)!).equals(bytes), file).toBe(true)
+      }
+      forgetLastBuild()
+      expect((await buildToMemory(options, writer)).ok).toBe(true)
+      const gamma = path.join(dir, 'content/2021-02/gamma.md')
+      await writeFile(gamma, paperFile({ title: 'Gamma', date: '2021-02-01', tags: ['y'], body: 'A new summary, $g^2$.' }))
+      const edited = await buildToMemory({ ...options, changedSince: new Set([gamma]) }, writer)
+      expect(edited.graphKept).toBe(true)
+      await same(edited)
+      // A file added to January while only February was named is not seen: January was not listed again.
+      const delta = path.join(dir, 'content/2021-01/delta.md')
+      await writeFile(delta, paperFile({ title: 'Delta', date: '2021-01-20', tags: ['x'] }))
+      const unnamed = await buildToMemory({ ...options, changedSince: new Set([gamma]) }, writer)
+      expect(unnamed.site!.papers.map((sp) => sp.paper.slug)).toEqual(['alpha', 'beta', 'gamma'])
+      const named = await buildToMemory({ ...options, changedSince: new Set([delta]) }, writer)
+      expect(named.site!.papers.map((sp) => sp.paper.slug)).toEqual(['alpha', 'beta', 'delta', 'gamma'])
+      expect(named.graphKept).toBe(false)
+      await same(named)
+    } finally {
+      forgetLastBuild()
+      await cleanup()
+    }
   })
 })

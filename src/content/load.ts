@@ -103,14 +103,27 @@ export async function loadContent(contentDir: string, options: LoadOptions = {})
   const papers: PaperSource[] = []
   const translations: LoadedContent['translations'] = { months: [], papers: [] }
   const entries = (await readdir(root, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1))
+  const remember = options.remember ?? true
+  // A month folder none of whose files changed since the last load of this process (as the
+  // caller's watcher saw) comes out as it did then: it is not even listed.
+  const monthsKey = JSON.stringify([root, realRoot, cwd, config.language, config.languages, options.drafts ?? false])
+  const touched = new Set<string>()
+  for (const changed of options.changedSince ?? []) {
+    const rel = path.relative(root, changed)
+    touched.add(rel === '' ? '' : rel.split(path.sep)[0]!)
+  }
+  const carried = remember && options.changedSince && !options.files?.size && !touched.has('') && lastMonths.key === monthsKey ? lastMonths.loads : undefined
+  const keptMonth = (name: string): MonthLoad | undefined => {
+    const last = carried?.get(name)
+    return last && !last.links && !touched.has(name) ? last : undefined
+  }
   // Every file is read ahead, many at a time; they are checked and parsed in order below.
   const listings = new Map<string, Promise<Dirent[]>>()
   for (const entry of entries) {
-    if (entry.isDirectory() && monthFolder.test(entry.name)) listings.set(entry.name, readdir(path.join(root, entry.name), { withFileTypes: true }))
+    if (entry.isDirectory() && monthFolder.test(entry.name) && !keptMonth(entry.name)) listings.set(entry.name, readdir(path.join(root, entry.name), { withFileTypes: true }))
   }
   const reads = new Map<string, Promise<{ text?: string; problems: Problem[] }>>()
   const reading = limitConcurrency(64)
-  const remember = options.remember ?? true
   const nextRead = new Map<string, ReadFile>()
   for (const [name, listing] of listings) {
     for (const f of await listing) {
@@ -149,27 +162,7 @@ export async function loadContent(contentDir: string, options: LoadOptions = {})
   // this process (the dev server's previous build) is not parsed again.
   const parsed = new Map<string, Parsed>()
   let restored = 0
-  const parseOnce = <T>(kind: string, fileAbs: string, shown: string, text: string, parse: (into: Problem[]) => T): T => {
-    const key = `${kind}\0${fileAbs}\0${shown}`
-    let entry = remember ? lastParsed.get(key) : undefined
-    if (entry?.text !== text) {
-      const kept = options.parses?.get(key)
-      entry = kept && restoreParse(kept, text)
-      if (entry) restored++
-    }
-    if (!entry) {
-      const into: Problem[] = []
-      entry = { text, value: parse(into), problems: into }
-    }
-    parsed.set(key, entry)
-    problems.push(...entry.problems)
-    return entry.value as T
-  }
-  const read = async (fileAbs: string): Promise<string | undefined> => {
-    const { text, problems: fileProblems } = await reads.get(fileAbs)!
-    problems.push(...fileProblems)
-    return text
-  }
+  const loads = new Map<string, MonthLoad>()
   for (const entry of entries) {
     if (entry.name.startsWith('.') || entry.name === 'site.yaml') continue
     const abs = path.join(root, entry.name)
@@ -184,76 +177,115 @@ export async function loadContent(contentDir: string, options: LoadOptions = {})
       continue
     }
     const month = entry.name
-    const files = (await listings.get(month)!).filter((f) => f.name.endsWith('.md')).sort((a, b) => (a.name < b.name ? -1 : 1))
-    let monthSource: MonthSource | undefined
-    /** Every paper file of the month by slug, parsed or not (a draft or an invalid file has no paper). */
-    const originals = new Map<string, PaperSource | undefined>()
-    const pending: Array<{ base: string; language: string; abs: string; shown: string; text: string }> = []
-    for (const f of files) {
-      const fileAbs = path.join(abs, f.name)
-      const shown = display(fileAbs)
-      const stem = f.name.slice(0, -3)
-      const dot = stem.indexOf('.')
-      if (dot !== -1 && (slugPattern.test(stem.slice(0, dot)) || stem.slice(0, dot) === 'index') && languageSuffix.test(stem.slice(dot + 1))) {
-        // A translation: `<slug>.<lang>.md` or `index.<lang>.md`.
-        const tag = stem.slice(dot + 1)
-        const language = config.languages.find((l) => l.toLowerCase() === tag.toLowerCase())
-        if (language === undefined) {
-          problems.push(problem(shown, 1, 1, `\`${f.name}\` is a translation into \`${tag}\`, which is not one of \`languages\` in site.yaml (${config.languages.join(', ')})`, 'unknown-language'))
-          continue
+    let load = keptMonth(month)
+    if (!load) {
+      const into: Problem[] = []
+      const made: MonthLoad = { papers: [], translations: { months: [], papers: [] }, problems: into, parsed: [], read: [], links: false }
+      const parseOnce = <T>(kind: string, fileAbs: string, shown: string, text: string, parse: (into: Problem[]) => T): T => {
+        const key = `${kind}\0${fileAbs}\0${shown}`
+        let entry = remember ? lastParsed.get(key) : undefined
+        if (entry?.text !== text) {
+          const kept = options.parses?.get(key)
+          entry = kept && restoreParse(kept, text)
+          if (entry) restored++
         }
-        if (language === config.language) {
-          problems.push(problem(shown, 1, 1, `\`${f.name}\` is a translation into the default language \`${language}\`; the original, \`${stem.slice(0, dot)}.md\`, is already in it`, 'translation-into-default-language'))
+        if (!entry) {
+          const problems: Problem[] = []
+          entry = { text, value: parse(problems), problems }
+        }
+        made.parsed.push([key, entry])
+        into.push(...entry.problems)
+        return entry.value as T
+      }
+      const read = async (fileAbs: string): Promise<string | undefined> => {
+        const { text, problems: fileProblems } = await reads.get(fileAbs)!
+        into.push(...fileProblems)
+        const kept = nextRead.get(fileAbs)
+        if (kept) made.read.push([fileAbs, kept])
+        return text
+      }
+      const files = (await listings.get(month)!).filter((f) => f.name.endsWith('.md')).sort((a, b) => (a.name < b.name ? -1 : 1))
+      made.links = files.some((f) => f.isSymbolicLink())
+      let monthSource: MonthSource | undefined
+      /** Every paper file of the month by slug, parsed or not (a draft or an invalid file has no paper). */
+      const originals = new Map<string, PaperSource | undefined>()
+      const pending: Array<{ base: string; language: string; abs: string; shown: string; text: string }> = []
+      for (const f of files) {
+        const fileAbs = path.join(abs, f.name)
+        const shown = display(fileAbs)
+        const stem = f.name.slice(0, -3)
+        const dot = stem.indexOf('.')
+        if (dot !== -1 && (slugPattern.test(stem.slice(0, dot)) || stem.slice(0, dot) === 'index') && languageSuffix.test(stem.slice(dot + 1))) {
+          // A translation: `<slug>.<lang>.md` or `index.<lang>.md`.
+          const tag = stem.slice(dot + 1)
+          const language = config.languages.find((l) => l.toLowerCase() === tag.toLowerCase())
+          if (language === undefined) {
+            into.push(problem(shown, 1, 1, `\`${f.name}\` is a translation into \`${tag}\`, which is not one of \`languages\` in site.yaml (${config.languages.join(', ')})`, 'unknown-language'))
+            continue
+          }
+          if (language === config.language) {
+            into.push(problem(shown, 1, 1, `\`${f.name}\` is a translation into the default language \`${language}\`; the original, \`${stem.slice(0, dot)}.md\`, is already in it`, 'translation-into-default-language'))
+            continue
+          }
+          const text = await read(fileAbs)
+          if (text !== undefined) pending.push({ base: stem.slice(0, dot), language, abs: fileAbs, shown, text })
           continue
         }
         const text = await read(fileAbs)
-        if (text !== undefined) pending.push({ base: stem.slice(0, dot), language, abs: fileAbs, shown, text })
-        continue
-      }
-      const text = await read(fileAbs)
-      if (text === undefined) continue
-      if (f.name === 'index.md') {
-        monthSource = parseOnce(`month ${month}`, fileAbs, shown, text, (into) => parseMonth(text, month, fileAbs, shown, into))
-        continue
-      }
-      const slug = stem
-      if (windowsReserved.test(slug)) {
-        problems.push(problem(shown, 1, 1, `File name \`${f.name}\` is a reserved device name on Windows; rename the file`, 'invalid-slug'))
-        continue
-      }
-      if (!slugPattern.test(slug) || slug.length > maxSlugLength) {
-        problems.push(problem(shown, 1, 1, `File name \`${f.name}\` is not a valid slug: use lower-case letters, digits and single dashes, at most ${maxSlugLength} characters`, 'invalid-slug'))
-        continue
-      }
-      const paper = parseOnce(`paper ${month} ${slug}`, fileAbs, shown, text, (into) => parsePaper(text, month, slug, fileAbs, shown, into))
-      originals.set(slug, paper)
-      if (paper && (!paper.draft || options.drafts)) papers.push(paper)
-    }
-    const hasIndex = files.some((f) => f.name === 'index.md')
-    for (const t of pending) {
-      if (t.base === 'index') {
-        if (!hasIndex) {
-          problems.push(problem(t.shown, 1, 1, `A translation needs its original: there is no \`index.md\` in ${month}/`, 'translation-without-original'))
+        if (text === undefined) continue
+        if (f.name === 'index.md') {
+          monthSource = parseOnce(`month ${month}`, fileAbs, shown, text, (into) => parseMonth(text, month, fileAbs, shown, into))
           continue
         }
-        const translated = parseMonthTranslation(t.text, month, t.language, t.abs, t.shown, monthSource, problems)
-        if (translated) translations.months.push(translated)
-        continue
+        const slug = stem
+        if (windowsReserved.test(slug)) {
+          into.push(problem(shown, 1, 1, `File name \`${f.name}\` is a reserved device name on Windows; rename the file`, 'invalid-slug'))
+          continue
+        }
+        if (!slugPattern.test(slug) || slug.length > maxSlugLength) {
+          into.push(problem(shown, 1, 1, `File name \`${f.name}\` is not a valid slug: use lower-case letters, digits and single dashes, at most ${maxSlugLength} characters`, 'invalid-slug'))
+          continue
+        }
+        const paper = parseOnce(`paper ${month} ${slug}`, fileAbs, shown, text, (into) => parsePaper(text, month, slug, fileAbs, shown, into))
+        originals.set(slug, paper)
+        if (paper && (!paper.draft || options.drafts)) made.papers.push(paper)
       }
-      if (!originals.has(t.base)) {
-        problems.push(problem(t.shown, 1, 1, `A translation needs its original: there is no \`${t.base}.md\` in ${month}/`, 'translation-without-original'))
-        continue
+      const hasIndex = files.some((f) => f.name === 'index.md')
+      for (const t of pending) {
+        if (t.base === 'index') {
+          if (!hasIndex) {
+            into.push(problem(t.shown, 1, 1, `A translation needs its original: there is no \`index.md\` in ${month}/`, 'translation-without-original'))
+            continue
+          }
+          const translated = parseMonthTranslation(t.text, month, t.language, t.abs, t.shown, monthSource, into)
+          if (translated) made.translations.months.push(translated)
+          continue
+        }
+        if (!originals.has(t.base)) {
+          into.push(problem(t.shown, 1, 1, `A translation needs its original: there is no \`${t.base}.md\` in ${month}/`, 'translation-without-original'))
+          continue
+        }
+        const original = originals.get(t.base)
+        const translated = parsePaperTranslation(t.text, t.language, t.abs, t.shown, original, into)
+        // An invalid original reports its own problems; a draft's translation goes with the draft.
+        if (translated && original && (!original.draft || options.drafts)) made.translations.papers.push(translated)
       }
-      const original = originals.get(t.base)
-      const translated = parsePaperTranslation(t.text, t.language, t.abs, t.shown, original, problems)
-      // An invalid original reports its own problems; a draft's translation goes with the draft.
-      if (translated && original && (!original.draft || options.drafts)) translations.papers.push(translated)
+      made.source = monthSource ?? { key: month, intro: '', outro: '', outroLine: 1, raw: '' }
+      load = made
     }
-    months.push(monthSource ?? { key: month, intro: '', outro: '', outroLine: 1, raw: '' })
+    loads.set(month, load)
+    problems.push(...load.problems)
+    papers.push(...load.papers)
+    translations.months.push(...load.translations.months)
+    translations.papers.push(...load.translations.papers)
+    months.push(load.source!)
+    for (const [key, entry] of load.parsed) parsed.set(key, entry)
   }
   if (remember) {
     lastParsed = parsed
+    for (const load of loads.values()) for (const [file, read] of load.read) nextRead.set(file, read)
     lastRead = nextRead
+    lastMonths = { key: monthsKey, loads }
   }
   return { config, months, papers, translations, problems, parses: parsed, restored }
 }
@@ -319,6 +351,23 @@ function restoreParse(stored: StoredParse, text: string): Parsed | undefined {
   storedParses.set(parse, stored)
   return parse
 }
+
+/** What one month folder of a load came to. */
+interface MonthLoad {
+  source?: MonthSource
+  papers: PaperSource[]
+  translations: { months: MonthSource[]; papers: PaperSource[] }
+  problems: Problem[]
+  /** The parses of its files, by their keys. */
+  parsed: Array<[string, Parsed]>
+  /** Its files as read, by absolute path. */
+  read: Array<[string, ReadFile]>
+  /** A file of the folder is a symbolic link, whose target may change with no change seen in the folder. */
+  links: boolean
+}
+
+/** The month folders of the last load in this process, and what else they came from. */
+let lastMonths: { key: string; loads: Map<string, MonthLoad> } = { key: '', loads: new Map() }
 
 /** The parses of the last load in this process, by kind, file and shown path. */
 let lastParsed = new Map<string, Parsed>()
@@ -574,6 +623,7 @@ function problem(file: string, line: number, column: number, message: string, ru
 export function forgetParses(): void {
   lastParsed = new Map()
   lastRead = new Map()
+  lastMonths = { key: '', loads: new Map() }
 }
 
 function statOrUndefined(file: string): Stats | undefined {
