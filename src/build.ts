@@ -452,9 +452,13 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     const letIoThrough = everyFewMilliseconds(8)
     let templateFailed = false
     for (const route of renderOrder(site.routes)) {
-      await letIoThrough()
+      const pause = letIoThrough()
+      if (pause) await pause
       const same = templateFailed ? undefined : keys.unchanged(route.path, (reads) => renderer.keyOf(route, reads), true)
-      if (same && (await session.keep(outputPathOf(route)))) {
+      // Most pages of a rebuild are kept, and keeping one seldom waits: no wait when it does not.
+      let kept = same && session.keep(outputPathOf(route))
+      if (kept instanceof Promise) kept = await kept
+      if (same && kept) {
         keys.keep(route.path, same)
         fileCount++
         pages++

@@ -1,19 +1,21 @@
 import { setImmediate as nextTurn } from 'node:timers/promises'
 
 /**
- * A pause for a loop that may not otherwise wait for I/O: it resolves at once, except when `ms`
- * have passed since the last real pause, when it waits for the event loop's next turn so that
- * I/O callbacks (a helper process's answers, finished writes) run.
+ * A pause for a loop that may not otherwise wait for I/O: undefined (nothing to wait for), except
+ * when `ms` have passed since the last real pause, when it is a promise of the event loop's next
+ * turn, so that I/O callbacks (a helper process's answers, finished writes) run. A loop of
+ * thousands of quick steps awaits only the real pauses: `const pause = due(); if (pause) await pause`.
  *
  * @param ms time between pauses
  */
-export function everyFewMilliseconds(ms: number): () => Promise<void> {
+export function everyFewMilliseconds(ms: number): () => Promise<void> | undefined {
   let last = performance.now()
-  return async () => {
+  return () => {
     const now = performance.now()
-    if (now - last < ms) return
-    await nextTurn()
-    last = performance.now()
+    if (now - last < ms) return undefined
+    return nextTurn().then(() => {
+      last = performance.now()
+    })
   }
 }
 

@@ -11,8 +11,12 @@ export type OutputFile = { path: string; data: string | Uint8Array } | { path: s
 export interface SiteSession {
   /** Add a file. A path given twice is an error. */
   write(file: OutputFile): Promise<void>
-  /** Keep a file of the previous site as it is. False when there is no such file (then write it). */
-  keep(path: string): Promise<boolean>
+  /**
+   * Keep a file of the previous site as it is. False when there is no such file (then write it).
+   * Synchronous when nothing needs to wait, as for most files of a rebuild: a site of thousands
+   * of pages keeps thousands.
+   */
+  keep(path: string): boolean | Promise<boolean>
   /** Make the written files the site, replacing the previous one whole; `meta` is kept with it (see {@link Writer.readMeta}). */
   commit(meta?: unknown): Promise<void>
   /** Drop everything written; the previous site stays as it was. */
@@ -106,9 +110,9 @@ export class MemoryWriter implements Writer {
 
   async open(): Promise<SiteSession> {
     const next = new Map<string, Uint8Array>()
-    const claim = (key: string): void => {
+    const claim = (key: string, data: Uint8Array = new Uint8Array()): void => {
       if (next.has(key)) throw new OutputError(`Two files of the site would be written to ${key}`)
-      next.set(key, new Uint8Array())
+      next.set(key, data)
     }
     return {
       write: async (f) => {
@@ -117,13 +121,12 @@ export class MemoryWriter implements Writer {
         claim(key)
         next.set(key, 'copyFrom' in f ? await this.copy(f.copyFrom) : typeof f.data === 'string' ? Buffer.from(f.data) : f.data)
       },
-      keep: async (file) => {
+      keep: (file) => {
         // Every path held was checked when it was written: one found as it is needs no check.
         const key = this.files.has(file) ? file : assertSafePath(file)
         const data = this.files.get(key)
         if (!data) return false
-        claim(key)
-        next.set(key, data)
+        claim(key, data)
         return true
       },
       commit: async (meta) => {
@@ -379,17 +382,19 @@ export class DiskWriter implements Writer {
         hashes[rel] = hash
         await stage(rel, hash, 'copyFrom' in f ? { copyFrom: f.copyFrom } : bytes)
       },
-      keep: async (file) => {
+      keep: (file) => {
         const rel = assertSafePath(file)
         const hash = previous[rel]
         if (!hash || rel in hashes) return false
         hashes[rel] = hash
         if (!replacing) return true
-        await replace()
-        if (await stage(rel, hash, undefined)) return true
-        // The old file is gone: the caller writes it.
-        delete hashes[rel]
-        return false
+        return (async () => {
+          await replace()
+          if (await stage(rel, hash, undefined)) return true
+          // The old file is gone: the caller writes it.
+          delete hashes[rel]
+          return false
+        })()
       },
       commit: async (meta) => {
         if (closed) throw new OutputError('This build was already committed or aborted')

@@ -73,7 +73,12 @@ export class BuildKeys {
   /** Record that a file is what it was last time (as {@link unchanged} found): its entry stays. */
   keep(id: string, same: Unchanged): void {
     const entry = same.entry
-    for (let n = 1; n < entry.length; n++) this.use(entry[n] as number)
+    const used = this.used
+    for (let n = 1; n < entry.length; n++) {
+      const i = entry[n] as number
+      // Most parts are used by many files: only the first use of each does more.
+      if (i >= used.length || !used[i]) this.use(i)
+    }
     // The same array: entries are never changed once made.
     this.next.pages[id] = entry as [string, ...number[]]
   }
@@ -90,8 +95,12 @@ export class BuildKeys {
     const before = this.previous?.pages[id]
     if (!this.tracker || !before) return undefined
     if (fromParts && this.sameScope) {
+      const known = this.sameParts
       let same = true
-      for (let n = 1; n < before.length && same; n++) same = this.partSame(before[n] as number)
+      for (let n = 1; n < before.length && same; n++) {
+        const i = before[n] as number
+        same = known[i] === 1 || (known[i] === 0 && this.partSame(i))
+      }
       if (same) return { entry: before }
     }
     const key = keyOf((before.slice(1) as number[]).map((i) => this.previous!.parts[i]!))

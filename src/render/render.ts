@@ -154,6 +154,31 @@ const templateOf: Record<Route['kind'], string> = {
   author: 'author'
 }
 
+/** The records of an edition by what routes name them with. */
+interface Lookups {
+  months: Map<string, SiteMonth>
+  papers: Map<string, SitePaper>
+  tags: Map<string, SiteTag>
+  authors: Map<string, SiteAuthor>
+}
+
+/** Lookups of the editions of this process's graphs: a graph a rebuild takes on keeps its own. */
+const lookups = new WeakMap<Edition, Lookups>()
+
+function lookupsOf(edition: Edition): Lookups {
+  let found = lookups.get(edition)
+  if (!found) {
+    found = {
+      months: new Map(edition.months.map((m) => [m.key, m])),
+      papers: new Map(edition.papers.map((p) => [`${p.paper.month}/${p.paper.slug}`, p])),
+      tags: new Map(edition.tags.map((t) => [t.name, t])),
+      authors: new Map(edition.authors.map((a) => [a.slug, a]))
+    }
+    lookups.set(edition, found)
+  }
+  return found
+}
+
 /**
  * Create a renderer for a site.
  *
@@ -206,18 +231,14 @@ export function createRenderer(templatesDir: string, site: Site, assetVersion: s
           ),
           h: createHelpers(site.config, edition.language),
           t: createTranslator(edition.language),
-          months: new Map(edition.months.map((m) => [m.key, m])),
-          papers: new Map(edition.papers.map((p) => [`${p.paper.month}/${p.paper.slug}`, p])),
-          tags: new Map(edition.tags.map((t) => [t.name, t])),
-          authors: new Map(edition.authors.map((a) => [a.slug, a]))
+          ...lookupsOf(edition)
         }
       ] as const
     })
   )
   const names = new Map(site.config.languages.map((l) => [l, languageName(l)]))
   // Share images are drawn once, from the default language's site; every language points at them.
-  const imageMonths = new Map(site.months.map((m) => [m.key, m]))
-  const imagePapers = new Map(site.papers.map((p) => [`${p.paper.month}/${p.paper.slug}`, p]))
+  const { months: imageMonths, papers: imagePapers } = lookupsOf(site.editions[0]!)
   const image = (file: string, alt: string): NonNullable<PageData['image']> => ({ url: new URL(file, site.config.baseUrl).href, alt, ...shareImageSize })
 
   const renderRoute = (route: Route): string => {
