@@ -252,17 +252,13 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
 
   const papers: Paper[] = []
   const figureFiles: OutputFile[] = []
-  // Fingerprints of the records, from what made them: the rendered text is named by its cache key.
-  const prints = new WeakMap<object, string>()
+  const prints = recordPrints
   const printOf = (record: object): string => {
     const print = prints.get(record)
     if (print === undefined) throw new Error('A record of the site graph has no fingerprint')
     return print
   }
-  // And of what lists of papers show of each (see paperHeadFields).
-  const heads = new WeakMap<Paper, string>()
-  const headOf = (paper: Paper): string => heads.get(paper) ?? printOf(paper)
-  const madePapers = new WeakMap<PaperSource, MadePaper>()
+  const headOf = (paper: Paper): string => headPrints.get(paper) ?? printOf(paper)
   for (const [i, source] of allPapers.entries()) {
     const key = paperJobs[i]!.key
     const file = rendered.get(key)!
@@ -272,10 +268,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     if (made && made.file === file && made.budget === config.summaryWords && !source.figure) {
       problems.push(...made.problems)
       linkSources.push(...made.links)
-      prints.set(made.paper, made.print)
-      heads.set(made.paper, made.head)
       papers.push(made.paper)
-      madePapers.set(source, made)
       continue
     }
     const paperProblems: Problem[] = []
@@ -291,14 +284,11 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
         if (!source.lang) figureFiles.push({ path: figure.figure.outputPath, copyFrom: figure.abs })
       }
     }
-    const print = recordPrint(key, paper, ['raw', 'body'])
-    const head = headPrint(paper)
-    prints.set(paper, print)
-    heads.set(paper, head)
+    prints.set(paper, recordPrint(key, paper, ['raw', 'body']))
+    headPrints.set(paper, headPrint(paper))
     papers.push(paper)
-    madePapers.set(source, { file, budget: config.summaryWords, paper, print, head, problems: paperProblems, links: paperLinks })
+    if (options.cache !== false) lastPapers.set(source, { file, budget: config.summaryWords, paper, problems: paperProblems, links: paperLinks })
   }
-  if (options.cache !== false) lastPapers = madePapers
   let months: Month[] = []
   const monthPrints: string[] = []
   for (const [i, m] of allMonths.entries()) {
@@ -322,7 +312,6 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   if (previousGraph && replaced) {
     // The same months (equal prints): the graph's own records stay.
     months = previousGraph.months
-    for (const [i, month] of months.entries()) prints.set(month, monthPrints[i]!)
     site = previousGraph.site
     siteProblems = previousGraph.problems
     undoGraph = replacePapers(site, replaced)
@@ -640,9 +629,6 @@ interface MadePaper {
   /** The summary's word budget it was checked against. */
   budget: number
   paper: Paper
-  print: string
-  /** The fingerprint of what lists show of it. */
-  head: string
   problems: Problem[]
   links: LinkSource[]
 }
@@ -689,7 +675,16 @@ function replacedPapers(last: MadeGraph | undefined, next: Omit<MadeGraph, 'mont
   return replaced
 }
 
-/** Paper records of the last build in this process, by their parse. */
+/**
+ * Fingerprints of the records made by the builds of this process (see {@link recordPrint}): a
+ * record, once made, never changes, and is reused by a later build when its source is the same.
+ */
+const recordPrints = new WeakMap<object, string>()
+
+/** The fingerprints of what lists show of the paper records of this process (see {@link headPrint}). */
+const headPrints = new WeakMap<Paper, string>()
+
+/** Paper records made by the builds of this process, by their parse (which the last load made or kept). */
 let lastPapers = new WeakMap<PaperSource, MadePaper>()
 
 /** Feed entries of the builds of this process, by paper record, while the settings and code are the same. */
