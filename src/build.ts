@@ -591,6 +591,9 @@ function feedEntriesFor(version: string, options: BuildOptions): FeedEntryMemo |
  * build that wrote them would have: feeds and the sitemap from the site graph (untracked), an
  * image from the image cache or drawn.
  */
+/** The paths of the files each site graph of this process leaves out (see {@link deferredFiles}). */
+const deferredPaths = new WeakMap<Site, { images: ReadonlySet<string> | undefined; paths: ReadonlySet<string> }>()
+
 function deferredFiles(site: Site, images: ReturnType<typeof shareImagesOnRequest> | undefined, jobsOf: (edition: Edition) => FeedJob[]): DeferredFiles {
   let feeds: Map<string, FeedJob> | undefined
   const feedJobsByPath = (): Map<string, FeedJob> => {
@@ -600,7 +603,10 @@ function deferredFiles(site: Site, images: ReturnType<typeof shareImagesOnReques
     }
     return feeds
   }
-  const paths = new Set<string>([...(images?.paths ?? []), ...feedPaths(site).map((p) => p.slice(1)), ...sitemapFiles])
+  // The same for a graph a rebuild takes on, as long as the images are.
+  const known = deferredPaths.get(site)
+  const paths = known?.images === images?.paths ? known!.paths : new Set<string>([...(images?.paths ?? []), ...feedPaths(site).map((p) => p.slice(1)), ...sitemapFiles])
+  deferredPaths.set(site, { images: images?.paths, paths })
   const bytesOf = (files: readonly OutputFile[], file: string): Uint8Array | undefined => {
     const found = files.find((f) => f.path === file)
     return found && 'data' in found ? (typeof found.data === 'string' ? Buffer.from(found.data) : found.data) : undefined

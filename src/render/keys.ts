@@ -15,6 +15,9 @@ export interface PageKeys {
   scope?: string
 }
 
+/** The index of each part of keys a build of this process finished with, by part. */
+const partIndexes = new WeakMap<PageKeys, Map<string, number>>()
+
 /** A file whose key is what it was last time (see {@link BuildKeys.unchanged}). */
 export interface Unchanged {
   /** Its entry of the previous build: its key, then the parts it read, by their index in the previous build's (and this build's) `parts`. */
@@ -30,7 +33,7 @@ export interface Unchanged {
  */
 export class BuildKeys {
   private readonly next: PageKeys
-  private readonly partIndex = new Map<string, number>()
+  private partIndex = new Map<string, number>()
   /** Whether each part of this build's list was read by a file of this build (1) or not yet (0). */
   private used: Uint8Array
   /** Whether a part of the previous build has the fingerprint it had then: 0 unknown, 1 same, 2 changed. */
@@ -49,7 +52,10 @@ export class BuildKeys {
   ) {
     const parts = tracker && previous ? [...previous.parts] : []
     this.next = { parts, pages: {}, prints: new Array<string>(parts.length).fill(''), scope }
-    parts.forEach((part, i) => this.partIndex.set(part, i))
+    // The parts' indexes, as the build that made `previous` left them, when it was of this process.
+    const index = previous && partIndexes.get(previous)
+    if (index && index.size === parts.length) this.partIndex = index
+    else parts.forEach((part, i) => this.partIndex.set(part, i))
     this.used = new Uint8Array(Math.max(16, parts.length * 2))
     this.sameParts = new Uint8Array(parts.length)
     this.sameScope = previous?.scope === scope
@@ -113,7 +119,11 @@ export class BuildKeys {
     const count = parts.length
     let kept = 0
     for (let i = 0; i < count; i++) if (this.used[i]) kept++
-    if (kept === count) return this.next
+    if (kept === count) {
+      // The next build of this process starts from these parts: it takes their index on.
+      partIndexes.set(this.next, this.partIndex)
+      return this.next
+    }
     const moved = new Int32Array(count).fill(-1)
     const out: PageKeys = { parts: [], pages: {}, prints: [], ...(scope === undefined ? {} : { scope }) }
     for (let i = 0; i < count; i++) {

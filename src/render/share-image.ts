@@ -333,6 +333,9 @@ export async function renderShareImages(
   return out
 }
 
+/** The share images of each site graph of this process, by path: a graph a rebuild takes on has the same. */
+const imagePaths = new WeakMap<Site, ReadonlySet<string>>()
+
 /**
  * The share images of a site, each made when asked for: read from the cache or drawn (and then
  * cached). For a server that serves images only when they are requested. What they are drawn
@@ -343,7 +346,8 @@ export async function renderShareImages(
  * @param cache drawn images by key, kept between builds
  */
 export function shareImagesOnRequest(site: Site, publicDir?: string, cache?: DiskBytesCache): { paths: ReadonlySet<string>; make(file: string): Promise<Uint8Array | undefined> } {
-  const paths = new Set([...site.papers.map(cardImagePath), ...site.months.map(coverImagePath)])
+  const paths = imagePaths.get(site) ?? new Set([...site.papers.map(cardImagePath), ...site.months.map(coverImagePath)])
+  imagePaths.set(site, paths)
   let planned: Promise<Awaited<ReturnType<typeof imagePlan>> & { indexOf: Map<string, number> }> | undefined
   return {
     paths,
