@@ -217,25 +217,34 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const allMonths = [...loaded.months, ...loaded.translations.months]
   const rendered = new Map<string, RenderedFile>()
   const jobs: RenderJob[] = []
-  // Cache entries are read many at a time, then looked at in order.
   const cached = limitConcurrency(64)
-  // What the last build of this process rendered (the dev server's previous build) is at hand.
   const recent = options.cache === false ? new Map<string, RenderedFile>() : lastRendered
-  // A hit's HTML is read from the cache only if a page needs it; should it be gone by then, the
-  // file is rendered again in this thread.
-  const lookup = (job: RenderJob): Promise<RenderedFile | undefined> => {
-    const hit = recent.get(job.key)
-    if (hit) renderCache.touch(job.key, hit)
-    return hit ? Promise.resolve(hit) : cached(() => renderCache.get(job.key, () => runRenderJob(markdown, job)))
+  const paperKeys = allPapers.map((source) => paperKey(renderSalt, source))
+  const monthKeys = allMonths.map((source) => monthKey(renderSalt, source))
+  // A file the last build of this process rendered (as the dev server's did) is at hand. The others
+  // are looked up in the cache, many at a time, then looked at in order: a hit's HTML is read only
+  // if a page needs it, and should it be gone by then, the file is rendered again in this thread.
+  const lookups: Array<[RenderJob, Promise<RenderedFile | undefined>]> = []
+  const find = (key: string, jobOf: () => RenderJob): void => {
+    const hit = recent.get(key)
+    if (hit) {
+      renderCache.touch(key, hit)
+      rendered.set(key, hit)
+      return
+    }
+    const job = jobOf()
+    lookups.push([job, cached(() => renderCache.get(key, () => runRenderJob(markdown, job)))])
   }
-  const paperJobs = allPapers.map((source): RenderJob => {
-    const key = paperKey(renderSalt, source)
-    return { kind: 'paper', key, path: source.path, body: source.body, takeaway: source.takeaway, takeawayLine: source.takeawayLine, takeawayColumn: source.takeawayColumn, title: source.title, titleLine: source.titleLine, titleColumn: source.titleColumn }
+  allPapers.forEach((source, i) => {
+    const key = paperKeys[i]!
+    find(key, () => ({ kind: 'paper', key, path: source.path, body: source.body, takeaway: source.takeaway, takeawayLine: source.takeawayLine, takeawayColumn: source.takeawayColumn, title: source.title, titleLine: source.titleLine, titleColumn: source.titleColumn }))
   })
-  const monthJobs = allMonths.map((source): RenderJob => ({ kind: 'month', key: monthKey(renderSalt, source), path: monthPath(source), intro: source.intro, outro: source.outro, outroLine: source.outroLine }))
-  const hits = [...paperJobs, ...monthJobs].map(lookup)
-  for (const [i, job] of [...paperJobs, ...monthJobs].entries()) {
-    const hit = await hits[i]
+  allMonths.forEach((source, i) => {
+    const key = monthKeys[i]!
+    find(key, () => ({ kind: 'month', key, path: monthPath(source), intro: source.intro, outro: source.outro, outroLine: source.outroLine }))
+  })
+  for (const [job, found] of lookups) {
+    const hit = await found
     if (hit) rendered.set(job.key, hit)
     else jobs.push(job)
   }
@@ -260,7 +269,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   }
   const headOf = (paper: Paper): string => headPrints.get(paper) ?? printOf(paper)
   for (const [i, source] of allPapers.entries()) {
-    const key = paperJobs[i]!.key
+    const key = paperKeys[i]!
     const file = rendered.get(key)!
     // A paper whose parse and rendering are the very ones of this process's last build (the dev
     // server's) has the same record: it is reused, with its fingerprint and what it reported.
@@ -292,7 +301,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   let months: Month[] = []
   const monthPrints: string[] = []
   for (const [i, m] of allMonths.entries()) {
-    const key = monthJobs[i]!.key
+    const key = monthKeys[i]!
     const month = renderMonth(m, rendered.get(key)!, problems, linkSources)
     const print = recordPrint(key, month, ['raw', 'intro', 'outro'])
     prints.set(month, print)
