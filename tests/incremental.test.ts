@@ -337,6 +337,24 @@ describe('rebuilds told which files changed, as the dev server’s are', () => {
       expect(named.site!.papers.map((sp) => sp.paper.slug)).toEqual(['alpha', 'beta', 'delta', 'gamma'])
       expect(named.graphKept).toBe(false)
       await same(named)
+      // Every kind of edit, each told as the watcher would, each equal to a clean build.
+      const file = (rel: string) => path.join(dir, rel)
+      const edits: Array<[string, string | undefined, boolean]> = [
+        ['content/2021-01/alpha.md', paperFile({ title: 'Alpha', date: '2021-01-04', tags: ['x'], body: 'Alpha, $a_1$, edited.' }), true],
+        ['content/2021-01/alpha.md', paperFile({ title: 'Alpha, retitled', date: '2021-01-04', tags: ['x'], body: 'Alpha, $a_1$, edited.' }), false],
+        ['content/2021-01/index.md', '---\nsummary: January\n---\nA new intro.\n', false],
+        ['templates/partials/card.eta', `${await readFile(file('templates/partials/card.eta'), 'utf8')}<!-- edited -->\n`, true],
+        ['content/site.yaml', 'title: Told again\nbaseUrl: https://example.org/\n', false],
+        ['content/2021-01/beta.md', undefined, false],
+        ['content/2021-02/gamma.md', paperFile({ title: 'Gamma', date: '2021-02-01', tags: ['y'], body: 'The last summary.' }), true]
+      ]
+      for (const [rel, text, kept] of edits) {
+        if (text === undefined) await rm(file(rel))
+        else await writeFile(file(rel), text)
+        const result = await buildToMemory({ ...options, changedSince: new Set([file(rel)]) }, writer)
+        expect([rel, result.graphKept]).toEqual([rel, kept])
+        await same(result)
+      }
     } finally {
       forgetLastBuild()
       await cleanup()
