@@ -203,7 +203,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const { config } = loaded
   const markdownOptions = { macros: config.macros, basePath: config.basePath }
   // One processor for the builds of this process with these settings: the first file a processor
-  // renders costs it ten to forty times what the next does.
+  // renders costs it ten to forty times what the next one does.
   const markdownKey = JSON.stringify(markdownOptions)
   if (lastMarkdown?.key !== markdownKey) lastMarkdown = { key: markdownKey, markdown: createMarkdown(markdownOptions) }
   const markdown = lastMarkdown.markdown
