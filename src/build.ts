@@ -20,7 +20,7 @@ import { BuildKeys } from './render/keys.js'
 import { paperHeadFields, SiteTracker } from './render/tracking.js'
 import { renderShareImages, shareImageConflicts, shareImagesOnRequest, type ImageToKeep } from './render/share-image.js'
 import { feedJobs, feedPaths, type FeedEntryMemo, type FeedJob } from './site/feeds.js'
-import { buildSite, replacePapers, type Edition, type Route, type Site } from './site/graph.js'
+import { buildSite, monthPlaceFields, paperPlaceFields, replaceRecords, samePlace, type Edition, type Replacements, type Route, type Site } from './site/graph.js'
 import { indexShard, searchBundles, searchShards, stopSearchIndexer } from './site/search-index.js'
 import { renderSitemap, sitemapEntries, sitemapFiles } from './site/sitemap.js'
 import type { Figure, Month, MonthSource, Paper, PaperSource, Problem } from './types.js'
@@ -309,21 +309,22 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     months.push(month)
   }
   mark('markdown')
-  // A rebuild in this process (the dev server's) in which no paper moved in the graph, as after an
-  // edit of a summary, takes the last build's graph on, with the changed papers put in their
-  // places: the graph and the fingerprints of its parts are not made again.
-  const graphOf = { contentDir, config: JSON.stringify(config), monthPrints, papers, heads: papers.map(headOf) }
+  // A rebuild in this process (the dev server's) in which no paper or month moved in the graph, as
+  // after an edit of a summary, a title or an intro, takes the last build's graph on, with the
+  // changed records put in their places: the graph and the fingerprints of its parts are not made
+  // again.
+  const configJson = JSON.stringify(config)
   const previousGraph = options.cache === false ? undefined : lastGraph
   if (options.cache !== false) lastGraph = undefined
-  const replaced = replacedPapers(previousGraph, graphOf)
+  const replaced = replacedRecords(previousGraph, { contentDir, config: configJson, months, monthPrints, papers })
   let site: Site
   let siteProblems: Problem[]
   if (previousGraph && replaced) {
-    // The same months (equal prints): the graph's own records stay.
-    months = previousGraph.months
+    // A month whose print is the same keeps the graph's record.
+    months = months.map((month, i) => (previousGraph.monthPrints[i] === monthPrints[i] ? previousGraph.months[i]! : month))
     site = previousGraph.site
     siteProblems = previousGraph.problems
-    undoGraph = replacePapers(site, replaced)
+    undoGraph = replaceRecords(site, replaced)
   } else {
     ;({ site, problems: siteProblems } = buildSite(config, months, papers))
   }
@@ -574,7 +575,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     undoGraph()
     throw error
   }
-  if (options.cache !== false) lastGraph = { ...graphOf, months, site, problems: siteProblems, ...(tracker ? { tracker } : {}) }
+  if (options.cache !== false) lastGraph = { contentDir, config: configJson, months, monthPrints, papers, site, problems: siteProblems, ...(tracker ? { tracker } : {}) }
   // Now and then, what the cache holds for nothing goes (see sweepCache); a sweep that fails costs
   // only space.
   if (disk && options.cache !== false) {
@@ -660,34 +661,38 @@ interface MadeGraph {
   monthPrints: string[]
   /** Translations included, in the order of the load. */
   papers: Paper[]
-  /** The fingerprints of what lists show of each paper (see {@link headPrint}). */
-  heads: string[]
   site: Site
   problems: Problem[]
   tracker?: SiteTracker
 }
 
-/** The graph of the last good build of this process (see {@link replacedPapers}). */
+/** The graph of the last good build of this process (see {@link replacedRecords}). */
 let lastGraph: MadeGraph | undefined
 
 /**
- * Whether the last build's graph is this build's with some papers put in the places of others: the
- * same settings, months and papers, in the same order, each paper the same record or one whose
- * place in the graph is the same (its head fingerprint). The papers to put in, by the record
- * they replace; undefined when the graph must be built again.
+ * Whether the last build's graph is this build's with some records put in the places of others:
+ * the same settings, and the same months and papers in the same order, each the same record (for
+ * a month, one with the same print) or one whose place in the graph is the same (see
+ * {@link paperPlaceFields}). The records to put in; undefined when the graph must be built again.
  */
-function replacedPapers(last: MadeGraph | undefined, next: Omit<MadeGraph, 'months' | 'site' | 'problems' | 'tracker'>): Map<Paper, Paper> | undefined {
+function replacedRecords(last: MadeGraph | undefined, next: Pick<MadeGraph, 'contentDir' | 'config' | 'months' | 'monthPrints' | 'papers'>): Replacements | undefined {
   if (!last || last.contentDir !== next.contentDir || last.config !== next.config) return undefined
-  if (last.papers.length !== next.papers.length || last.monthPrints.length !== next.monthPrints.length) return undefined
-  for (const [i, print] of next.monthPrints.entries()) if (last.monthPrints[i] !== print) return undefined
-  const replaced = new Map<Paper, Paper>()
+  if (last.papers.length !== next.papers.length || last.months.length !== next.months.length) return undefined
+  const months = new Map<Month, Month>()
+  for (const [i, month] of next.months.entries()) {
+    const old = last.months[i]!
+    if (last.monthPrints[i] === next.monthPrints[i]) continue
+    if (!samePlace(monthPlaceFields, old, month)) return undefined
+    months.set(old, month)
+  }
+  const papers = new Map<Paper, Paper>()
   for (const [i, paper] of next.papers.entries()) {
     const old = last.papers[i]!
     if (old === paper) continue
-    if (old.path !== paper.path || last.heads[i] !== next.heads[i]) return undefined
-    replaced.set(old, paper)
+    if (!samePlace(paperPlaceFields, old, paper)) return undefined
+    papers.set(old, paper)
   }
-  return replaced
+  return { papers, months }
 }
 
 /**

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { hashOf } from '../cache.js'
-import type { Edition, Site, SiteAuthor, SiteMonth, SitePaper, SiteTag } from '../site/graph.js'
+import type { Edition, Replacements, Site, SiteAuthor, SiteMonth, SitePaper, SiteTag } from '../site/graph.js'
 import type { Month, Paper } from '../types.js'
 
 /**
@@ -49,6 +49,8 @@ export class SiteTracker {
   /** What of each paper its tags' related-paper signatures hold (a paper is in a few tags). */
   private readonly ranks = new WeakMap<SitePaper, string>()
   private readonly constants = new Map<string, string>()
+  /** The languages of the site's editions. */
+  private readonly languages: string[]
   private reads: Set<string> | undefined
   private readonly handler: ProxyHandler<object>
   private readonly paperHandler: ProxyHandler<object>
@@ -61,6 +63,7 @@ export class SiteTracker {
     site: Site,
     private content: ContentFingerprints
   ) {
+    this.languages = site.editions.map((edition) => edition.language)
     for (const edition of site.editions) {
       const l = edition.language
       this.register(edition, `e ${l}`)
@@ -113,22 +116,25 @@ export class SiteTracker {
   }
 
   /**
-   * Take the tracker on to the next build of the same graph, after `replacePapers` of the site graph: the
-   * parts of the graph keep their fingerprints, except the content of the papers replaced (a
-   * replaced paper's place in the graph is the same) and the template files, read again.
+   * Take the tracker on to the next build of the same graph, after `replaceRecords` of the site
+   * graph: the parts keep their fingerprints, except those of the records replaced (a paper's
+   * place and content, a month) and of the template files, which are worked out again.
    *
    * @param content fingerprints of the next build's records
-   * @param replaced old paper record → the record now in its places
+   * @param replaced the records put in the places of others
    */
-  carryOver(content: ContentFingerprints, replaced: ReadonlyMap<Paper, Paper>): void {
+  carryOver(content: ContentFingerprints, replaced: Replacements): void {
     this.content = content
-    for (const [old, paper] of replaced) {
+    for (const [old, paper] of replaced.papers) {
       const id = this.paperIds.get(old)
       if (id === undefined) continue
       this.paperIds.set(paper, id)
       this.records.set(id, paper)
       this.fingerprints.delete(id)
+      // What lists show of it may have changed (its title), in every language.
+      for (const language of this.languages) this.fingerprints.delete(`p ${language} ${paper.month}/${paper.slug}`)
     }
+    for (const month of replaced.months.values()) for (const language of this.languages) this.fingerprints.delete(`m ${language} ${month.key}`)
     for (const id of this.fingerprints.keys()) if (id.startsWith('f ')) this.fingerprints.delete(id)
     this.reads = undefined
   }

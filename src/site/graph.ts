@@ -140,30 +140,61 @@ export function buildSite(config: Config, months: readonly Month[], papers: read
   return { site, problems }
 }
 
+/** The fields of a paper record the site graph is made from: a paper whose other fields change keeps its place. */
+export const paperPlaceFields = ['month', 'slug', 'date', 'tags', 'authors', 'lang', 'path'] as const
+
+/** The fields of a month record the site graph is made from. */
+export const monthPlaceFields = ['key', 'title', 'lang', 'path'] as const
+
 /**
- * Put new paper records in the places of old ones, in every edition: for a rebuild in which
- * these papers changed only in what the graph does not use (their month, slug, date, tags,
- * authors, language and file are the same), so that the graph need not be built again. The
- * graph is changed in place.
+ * Whether two records have the same values of some fields (such as {@link paperPlaceFields}).
+ *
+ * @param fields the fields to compare
+ */
+export function samePlace<T extends object>(fields: readonly (keyof T)[], a: T, b: T): boolean {
+  return JSON.stringify(fields.map((field) => a[field])) === JSON.stringify(fields.map((field) => b[field]))
+}
+
+/** New records to put in the places of old ones (see {@link replaceRecords}), by the record each replaces. */
+export interface Replacements {
+  papers: ReadonlyMap<Paper, Paper>
+  months: ReadonlyMap<Month, Month>
+}
+
+/**
+ * Put new records in the places of old ones, in every edition: for a rebuild in which these
+ * papers and months changed only in fields the graph is not made from (see
+ * {@link paperPlaceFields} and {@link monthPlaceFields}), so that the graph need not be built
+ * again. The graph is changed in place.
  *
  * @param site the site graph
- * @param replacements old record → the record to put in its places
+ * @param replacements the records to put in
  * @returns a function that puts the old records back
  */
-export function replacePapers(site: Site, replacements: ReadonlyMap<Paper, Paper>): () => void {
-  const moved: Array<[SitePaper, Paper]> = []
-  if (replacements.size > 0) {
-    for (const edition of site.editions) {
+export function replaceRecords(site: Site, replacements: Replacements): () => void {
+  const papers: Array<[SitePaper, Paper]> = []
+  const months: Array<[SiteMonth, Month]> = []
+  for (const edition of site.editions) {
+    if (replacements.papers.size > 0) {
       for (const sp of edition.papers) {
-        const paper = replacements.get(sp.paper)
+        const paper = replacements.papers.get(sp.paper)
         if (paper === undefined) continue
-        moved.push([sp, sp.paper])
+        papers.push([sp, sp.paper])
         sp.paper = paper
+      }
+    }
+    if (replacements.months.size > 0) {
+      for (const m of edition.months) {
+        const month = replacements.months.get(m.source)
+        if (month === undefined) continue
+        months.push([m, m.source])
+        m.source = month
       }
     }
   }
   return () => {
-    for (const [sp, paper] of moved) sp.paper = paper
+    for (const [sp, paper] of papers) sp.paper = paper
+    for (const [m, month] of months) m.source = month
   }
 }
 
