@@ -3,7 +3,7 @@ import { createRequire } from 'node:module'
 import path from 'node:path'
 import { imageSize } from 'image-size'
 import { forgetParses, loadContent, storeParse, type LoadOptions, type StoredParse } from './content/load.js'
-import { codeVersion, DiskBytesCache, DiskValueCache, hashOf, sweepCache, toolVersions, versionOf } from './cache.js'
+import { BucketedMap, codeVersion, DiskBytesCache, DiskValueCache, hashOf, sweepCache, toolVersions, versionOf } from './cache.js'
 import { createMarkdown, type Markdown, type Rendered } from './markdown/processor.js'
 import { renderAll } from './markdown/render-pool.js'
 import { runRenderJob, type RenderedFile, type RenderJob } from './markdown/render-job.js'
@@ -191,13 +191,17 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   // The cache keys of the site's images, made only when the cache is swept.
   let imageKeys: (() => Set<string>) | undefined
   let extras: DeferredFiles | undefined
-  const parseCache = new DiskValueCache<Array<[string, StoredParse]>>(keepParses ? path.join(cacheRoot, 'parse') : undefined, options.dryRun === true)
-  const parseKey = hashOf(toolVersions, await codeVersion(), process.version, contentDir)
-  const parses = new Map(keepParses ? ((await parseCache.get(parseKey)) ?? []) : [])
+  // Spread over a few files: a build after a few edits rewrites the few that hold those files' parses.
+  const parseCache = new BucketedMap<StoredParse>(
+    new DiskValueCache(keepParses ? path.join(cacheRoot, 'parse') : undefined, options.dryRun === true),
+    hashOf(toolVersions, await codeVersion(), process.version, contentDir),
+    (a, b) => a.hash === b.hash
+  )
+  const parses = keepParses ? await parseCache.read() : new Map<string, StoredParse>()
   const loaded = await loadContent(contentDir, { ...loadOptions, parses, remember: options.cache !== false, files: contentFiles })
   contentFiles.clear()
   if (keepParses && (loaded.restored !== loaded.parses.size || loaded.parses.size !== parses.size)) {
-    await parseCache.set(parseKey, [...loaded.parses].map(([key, parse]) => [key, storeParse(parse)]))
+    await parseCache.write([...loaded.parses].map(([key, parse]) => [key, storeParse(parse)] as const))
   }
   const problems = [...loaded.problems, ...missingCatalogues(loaded.config, path.relative(cwd, path.join(contentDir, 'site.yaml')))]
   const { config } = loaded
@@ -581,7 +585,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   if (disk && options.cache !== false) {
     const used = renderCache.inUse()
     try {
-      swept = sweepCache(cacheRoot, { 'render/entries': () => used.entries, 'render/index': () => used.index, parse: () => new Set([parseKey]), images: () => imageKeys?.() ?? new Set() })
+      swept = sweepCache(cacheRoot, { 'render/entries': () => used.entries, 'render/index': () => used.index, parse: () => parseCache.fileKeys(), images: () => imageKeys?.() ?? new Set() })
     } catch {
       // Left for the next build.
     }

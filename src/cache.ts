@@ -183,6 +183,79 @@ class FileCache<T> {
   }
 }
 
+/**
+ * A map of many small entries (one per content file, say) kept in a few files of a
+ * {@link DiskValueCache}, each entry in the file its key hashes to: a build that changed a few
+ * entries writes the few files that hold them, not the whole map.
+ */
+export class BucketedMap<V> {
+  /** What each file held when read or last written, by bucket. */
+  private readonly held = new Map<number, Map<string, V>>()
+
+  /**
+   * @param cache where the files go
+   * @param name names the map among the cache's entries, such as a hash of what made its values
+   * @param same whether two values of one key are the same (for values a function of their key: always)
+   * @param buckets files the map is spread over; a map must always be read with the same number
+   */
+  constructor(
+    private readonly cache: DiskValueCache<Array<[string, V]>>,
+    private readonly name: string,
+    private readonly same: (a: V, b: V) => boolean = () => true,
+    private readonly buckets = 16
+  ) {}
+
+  /** The cache keys of the map's files, such as for {@link sweepCache}. */
+  fileKeys(): Set<string> {
+    return new Set(Array.from({ length: this.buckets }, (_, i) => this.fileKey(i)))
+  }
+
+  /** Every entry the files hold; a file that is missing or unreadable holds none. */
+  async read(): Promise<Map<string, V>> {
+    const files = await Promise.all(Array.from({ length: this.buckets }, (_, i) => this.cache.get(this.fileKey(i))))
+    const all = new Map<string, V>()
+    files.forEach((entries, i) => {
+      const held = new Map(entries ?? [])
+      this.held.set(i, held)
+      for (const [key, value] of held) all.set(key, value)
+    })
+    return all
+  }
+
+  /**
+   * Make the map these entries, writing the files whose entries differ from what they held.
+   *
+   * @returns the number of files written
+   */
+  async write(entries: Iterable<readonly [string, V]>): Promise<number> {
+    const next = Array.from({ length: this.buckets }, () => [] as Array<[string, V]>)
+    for (const [key, value] of entries) next[bucketOf(key, this.buckets)]!.push([key, value])
+    const changed = next.flatMap((list, i) => {
+      const before = this.held.get(i) ?? new Map<string, V>()
+      const same = list.length === before.size && list.every(([key, value]) => before.has(key) && this.same(before.get(key)!, value))
+      return same ? [] : [i]
+    })
+    await Promise.all(
+      changed.map(async (i) => {
+        await this.cache.set(this.fileKey(i), next[i]!)
+        this.held.set(i, new Map(next[i]))
+      })
+    )
+    return changed.length
+  }
+
+  private fileKey(bucket: number): string {
+    return hashOf(this.name, 'bucket', String(bucket))
+  }
+}
+
+/** The bucket of a key among `buckets`: a 32-bit FNV-1a hash of its UTF-16 units. */
+function bucketOf(key: string, buckets: number): number {
+  let hash = 0x811c9dc5
+  for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193)
+  return (hash >>> 0) % buckets
+}
+
 /** A {@link FileCache} of JSON values. */
 export class DiskCache<T> extends FileCache<T> {
   constructor(dir: string | undefined, readOnly = false) {

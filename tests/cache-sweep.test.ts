@@ -3,7 +3,7 @@ import { cp, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { build, forgetLastBuild } from '../src/build.js'
-import { cacheMaxAge, DiskBytesCache, sweepCache } from '../src/cache.js'
+import { BucketedMap, cacheMaxAge, DiskBytesCache, DiskValueCache, sweepCache } from '../src/cache.js'
 import { paperFile, root, useTempDirs, writeContent } from './helpers/site.js'
 
 const day = 24 * 3600 * 1000
@@ -100,5 +100,33 @@ describe('a build sweeps its cache', () => {
     expect(again.rendered).toBe(0)
     expect(await filesUnder(cache)).toEqual(left)
     expect(again.swept).toBeUndefined()
+  })
+})
+
+describe('BucketedMap', () => {
+  it('reads back what it wrote, and writes again only the files whose entries changed', async () => {
+    const dir = await tempDir()
+    const open = () => new BucketedMap<{ hash: string }>(new DiskValueCache(dir), 'a map', (a, b) => a.hash === b.hash, 8)
+    const entries = new Map(Array.from({ length: 200 }, (_, i) => [`file ${i}`, { hash: `h${i}` }] as const))
+    const first = open()
+    expect((await first.read()).size).toBe(0)
+    const files = await first.write(entries)
+    expect(files).toBe(8)
+    expect(await first.write(entries)).toBe(0)
+
+    const second = open()
+    expect(await second.read()).toEqual(entries)
+    // One value changes: its file alone is written. A new entry and one gone: theirs.
+    entries.set('file 7', { hash: 'new' })
+    expect(await second.write(entries)).toBe(1)
+    entries.delete('file 7')
+    expect(await second.write(entries)).toBe(1)
+    entries.set('file 7', { hash: 'again' })
+    entries.set('file 300', { hash: 'h300' })
+    expect(await second.write(entries)).toBeLessThanOrEqual(2)
+    expect(await open().read()).toEqual(entries)
+    // Every file is named among the keys a sweep keeps.
+    const written = (await filesUnder(dir)).map((f) => path.basename(f))
+    expect(written.every((key) => second.fileKeys().has(key))).toBe(true)
   })
 })

@@ -1,4 +1,4 @@
-import { DiskTextsCache, DiskValueCache, hashOf } from '../cache.js'
+import { BucketedMap, DiskTextsCache, DiskValueCache, hashOf } from '../cache.js'
 import type { Rendered } from './processor.js'
 import type { RenderedFile } from './render-job.js'
 
@@ -55,12 +55,11 @@ const lazyPart = {
  */
 export class RenderedCache {
   private readonly entries: DiskTextsCache<Entry>
-  /** The first parts of every file of the last build, in one file: read at once, not file by file. */
-  private readonly indexes: DiskValueCache<Array<[string, Record<string, RenderedMeta>]>>
+  /** The first parts of every file of the last build, in a few files: read at once, not file by file. */
+  private readonly indexes: BucketedMap<Record<string, RenderedMeta>>
   private index: Map<string, Record<string, RenderedMeta>> | undefined
   /** First parts this build used, for the next index. */
   private readonly used = new Map<string, Record<string, RenderedMeta>>()
-  private readonly indexKey: string
   /** First parts of the files this cache made or gave, for {@link touch}. */
   private readonly metas = new WeakMap<RenderedFile, Record<string, RenderedMeta>>()
   /** The HTML read last, by key, the most recent last: at most {@link htmlKept} files. */
@@ -74,14 +73,14 @@ export class RenderedCache {
    */
   constructor(dir: string | undefined, readOnly: boolean, site = '') {
     this.entries = new DiskTextsCache(dir && `${dir}/entries`, readOnly)
-    this.indexes = new DiskValueCache(dir && `${dir}/index`, readOnly)
-    this.indexKey = hashOf(site, process.version)
+    // Spread over a few files: a build after a few edits rewrites the few that list those files.
+    this.indexes = new BucketedMap(new DiskValueCache(dir && `${dir}/index`, readOnly), hashOf(site, process.version))
     this.writes = dir !== undefined && !readOnly
   }
 
   /** Read the index of the last build: call once before {@link get}. */
   async open(): Promise<void> {
-    this.index = new Map((await this.indexes.get(this.indexKey)) ?? [])
+    this.index = await this.indexes.read()
   }
 
   /** Note that this build uses a file this cache gave or kept earlier, found elsewhere (in memory). */
@@ -92,14 +91,12 @@ export class RenderedCache {
 
   /** The names of what this build uses in the cache's folders: its entries, and its index. */
   inUse(): { entries: Set<string>; index: Set<string> } {
-    return { entries: new Set(this.used.keys()), index: new Set([this.indexKey]) }
+    return { entries: new Set(this.used.keys()), index: this.indexes.fileKeys() }
   }
 
-  /** Write the index of this build, when it differs from the last one's. */
+  /** Write the parts of the index that differ from the last build's. */
   async close(): Promise<void> {
-    const index = this.index ?? new Map()
-    if (index.size === this.used.size && [...this.used.keys()].every((key) => index.has(key))) return
-    await this.indexes.set(this.indexKey, [...this.used])
+    await this.indexes.write(this.used)
   }
 
   /**
