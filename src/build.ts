@@ -99,7 +99,7 @@ export interface BuildResult {
   searchKept?: boolean
   /** Parts of the search index made again (the others were kept, as nothing they hold changed). */
   searchIndexed?: number
-  /** True when the site graph of the last build of this process was taken on, with the changed papers put in their places, instead of being built again. */
+  /** True when the site graph of the last build of this process was taken on, with the changed records put in their places, instead of being built again (see {@link replacedRecords}). */
   graphKept?: boolean
   /** Markdown files rendered (the others came from the cache). */
   rendered?: number
@@ -265,9 +265,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
 
   const papers: Paper[] = []
   const figureFiles: OutputFile[] = []
-  const prints = recordPrints
   const printOf = (record: object): string => {
-    const print = prints.get(record)
+    const print = recordPrints.get(record)
     if (print === undefined) throw new Error('A record of the site graph has no fingerprint')
     return print
   }
@@ -297,7 +296,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
         if (!source.lang) figureFiles.push({ path: figure.figure.outputPath, copyFrom: figure.abs })
       }
     }
-    prints.set(paper, recordPrint(key, paper, ['raw', 'body']))
+    recordPrints.set(paper, recordPrint(key, paper, ['raw', 'body']))
     headPrints.set(paper, headPrint(paper))
     papers.push(paper)
     if (options.cache !== false) lastPapers.set(source, { file, budget: config.summaryWords, paper, problems: paperProblems, links: paperLinks })
@@ -308,7 +307,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     const key = monthKeys[i]!
     const month = renderMonth(m, rendered.get(key)!, problems, linkSources)
     const print = recordPrint(key, month, ['raw', 'intro', 'outro'])
-    prints.set(month, print)
+    recordPrints.set(month, print)
     monthPrints.push(print)
     months.push(month)
   }

@@ -107,7 +107,7 @@ describe('BucketedMap', () => {
   it('reads back what it wrote, and writes again only the files whose entries changed', async () => {
     const dir = await tempDir()
     const open = () => new BucketedMap<{ hash: string }>(new DiskValueCache(dir), 'a map', (a, b) => a.hash === b.hash, 8)
-    const entries = new Map(Array.from({ length: 200 }, (_, i) => [`file ${i}`, { hash: `h${i}` }] as const))
+    const entries = new Map<string, { hash: string }>(Array.from({ length: 200 }, (_, i) => [`file ${i}`, { hash: `h${i}` }]))
     const first = open()
     expect((await first.read()).size).toBe(0)
     const files = await first.write(entries)
