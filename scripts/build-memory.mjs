@@ -2,18 +2,21 @@
 // Memory of one `collage build`, phase by phase: the largest resident set and heap sampled in
 // each phase, in this process (the search indexer, a process of its own, is not counted).
 //
-//   npm run compile && node scripts/build-memory.mjs SITE [--no-images] [--every MS]
+//   npm run compile && node scripts/build-memory.mjs SITE [--no-images] [--uncapped] [--every MS]
 //
 // SITE is a folder with a `content/` folder, such as one made with `npm run bench -- --keep`;
 // the build writes `SITE/dist` and uses `SITE/.collage-cache` (delete both for a cold build).
-// Run Node with V8 flags to compare them: `node --heap-growing-percent=50 scripts/build-memory.mjs …`.
+// The heap's growth is capped as the command line caps it (see src/heap.ts), unless `--uncapped`
+// is given or Node is run with a growth of its own: `node --heap-growing-percent=50 scripts/build-memory.mjs …`.
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { build } from '../lib/build.js'
+import { capHeapGrowth } from '../lib/heap.js'
 
-const { values, positionals } = parseArgs({ options: { 'no-images': { type: 'boolean' }, every: { type: 'string' } }, allowPositionals: true })
+const { values, positionals } = parseArgs({ options: { 'no-images': { type: 'boolean' }, uncapped: { type: 'boolean' }, every: { type: 'string' } }, allowPositionals: true })
+if (!values.uncapped) capHeapGrowth()
 if (positionals.length !== 1) {
-  process.stderr.write('Usage: node scripts/build-memory.mjs SITE [--no-images] [--every MS]\n')
+  process.stderr.write('Usage: node scripts/build-memory.mjs SITE [--no-images] [--uncapped] [--every MS]\n')
   process.exit(2)
 }
 const site = path.resolve(positionals[0])

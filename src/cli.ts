@@ -7,6 +7,7 @@ import { cac } from 'cac'
 import pc from 'picocolors'
 import type { BuildResult } from './build.js'
 import type { DevEvent, DevServer } from './dev/server.js'
+import { capHeapGrowth } from './heap.js'
 import { countProblems, formatReport, readSources } from './report.js'
 import type { Problem } from './types.js'
 
@@ -54,6 +55,7 @@ function inLowMemory(argv: readonly string[]): Promise<number> {
  * @returns the exit code
  */
 export async function main(argv: readonly string[], io: Io = defaultIo): Promise<number> {
+  capHeapGrowth()
   const cli = cac('collage')
   let action: (() => Promise<number>) | undefined
 
@@ -64,7 +66,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     .option('--base-url <url>', 'Absolute URL the site is served from (overrides site.yaml)')
     .option('--drafts', 'Include papers marked draft: true')
     .option('--no-cache', 'Make everything again: use no cache, and write every file of the output afresh')
-    .option('--low-memory', 'For a very large site: collect garbage sooner, for about a third less memory and a quarter more time')
+    .option('--low-memory', 'For a very large site: collect garbage sooner still, for less memory and more time')
     .action((options: { content: string; out: string; baseUrl?: string; drafts?: boolean; cache?: boolean; lowMemory?: boolean }) => {
       action = async () => {
         if (options.lowMemory && !process.execArgv.includes(lowMemoryFlag)) return await inLowMemory(argv)

@@ -7,6 +7,7 @@
  * working folder as `cwd`, so its cache (`.collage-cache`) lives there: a fresh folder is a cold build.
  */
 import path from 'node:path'
+import { capHeapGrowth } from '../heap.js'
 import type { Measurement } from './report.js'
 
 const [mode, contentDir, outDir] = process.argv.slice(2)
@@ -24,6 +25,8 @@ if (mode === 'reference') {
   const { buildReference } = await import('./reference.js')
   pages = (await buildReference(path.resolve(contentDir), path.resolve(outDir))).pages
 } else {
+  // With the heap growth the command sets.
+  capHeapGrowth()
   // As `collage build` does: find whether anything changed before loading the build pipeline,
   // from the same bundle as the command (see scripts/bundle.mjs), so loading costs what it costs there.
   const bundle = new URL('../up-to-date.bundle.js', import.meta.url).href
