@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import { cp, readFile, writeFile } from 'node:fs/promises'
 import http from 'node:http'
 import path from 'node:path'
@@ -356,6 +357,35 @@ describe('collage dev server, first build failing', () => {
 })
 
 describe('the file watcher', () => {
+  it('builds a save made while its first build runs, once that build is done', async () => {
+    const { dir, cleanup } = await tempDir('collage-dev-first-')
+    const files: Record<string, string> = { 'content/site.yaml': siteYaml, 'content/2021-01/index.md': monthIndex }
+    // Enough papers for the first build to take a while.
+    for (let i = 1; i <= 60; i++) files[`content/2021-01/p${i}.md`] = paperFile({ title: `Paper ${i}`, date: `2021-01-${String(1 + (i % 28)).padStart(2, '0')}`, body: `Summary ${i}, $x_${i}$.` })
+    await writeContent(dir, files)
+    await cp(path.join(root, 'templates'), path.join(dir, 'templates'), { recursive: true })
+    const starting = startDevServer({ contentDir: 'content', cwd: dir, port: 0 })
+    const until = async (done: () => boolean | Promise<boolean>, what: string): Promise<void> => {
+      for (let i = 0; i < 600; i++) {
+        if (await done()) return
+        await new Promise((r) => setTimeout(r, 25))
+      }
+      throw new Error(`Timed out waiting for ${what}`)
+    }
+    let server: DevServer | undefined
+    try {
+      // The first build has rendered the Markdown (its cache is written): it is making pages now.
+      await until(() => existsSync(path.join(dir, '.collage-cache', 'render')), 'the first build')
+      await writeFile(path.join(dir, 'content/2021-01/p1.md'), paperFile({ title: 'Paper 1', date: '2021-01-02', body: 'Saved while the server started.' }))
+      server = await starting
+      const url = new URL('/2021/01/p1/', server.url)
+      await until(async () => (await (await fetch(url)).text()).includes('Saved while the server started.'), 'the save to be built')
+    } finally {
+      await (server ?? (await starting)).close()
+      await cleanup()
+    }
+  })
+
   it('delivers a save that comes right after another one of the same file', async () => {
     const { dir, cleanup } = await tempDir('collage-watch-')
     const file = path.join(dir, 'paper.md')

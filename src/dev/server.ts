@@ -274,7 +274,7 @@ export async function startDevServer(options: DevOptions = {}): Promise<DevServe
   const writer = new MemoryWriter()
   // A build may take the content files the watcher saw no change of as the last build read them,
   // without a stat of each, once that build began with the watcher running and finished its load
-  // (the watcher starts after the first build; a build that failed may have stopped before).
+  // (the watcher starts before the first build; a build that failed may have stopped before).
   let watching = false
   let lastLoadWatched = false
   async function runBuild(changes: Change[], initial: boolean): Promise<RebuildEvent> {
@@ -359,7 +359,8 @@ export async function startDevServer(options: DevOptions = {}): Promise<DevServe
     })
   }
 
-  const initial = await runBuild([], true)
+  // The watcher starts before the first build: a save made while that build runs is built next,
+  // and the build after it knows every change since it began (see runBuild).
   let watcher: Watcher
   try {
     watcher = await watchFolders({
@@ -377,6 +378,22 @@ export async function startDevServer(options: DevOptions = {}): Promise<DevServe
     server.close()
     throw error
   }
+  const first = runBuild([], true)
+  active = first.then(
+    () => {},
+    () => {}
+  )
+  let initial: RebuildEvent
+  try {
+    initial = await first
+  } catch (error) {
+    await watcher.close()
+    server.closeAllConnections()
+    server.close()
+    throw error
+  }
+  active = undefined
+  kick()
 
   return {
     url,
