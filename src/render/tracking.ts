@@ -49,6 +49,8 @@ export class SiteTracker {
   /** What of each paper its tags' related-paper signatures hold (a paper is in a few tags). */
   private readonly ranks = new WeakMap<SitePaper, string>()
   private readonly constants = new Map<string, string>()
+  /** The template files' parts whose fingerprints were worked out (from the files as they were then). */
+  private readonly templateParts = new Set<string>()
   /** The languages of the site's editions. */
   private readonly languages: string[]
   private reads: Set<string> | undefined
@@ -135,7 +137,8 @@ export class SiteTracker {
       for (const language of this.languages) this.fingerprints.delete(`p ${language} ${paper.month}/${paper.slug}`)
     }
     for (const month of replaced.months.values()) for (const language of this.languages) this.fingerprints.delete(`m ${language} ${month.key}`)
-    for (const id of this.fingerprints.keys()) if (id.startsWith('f ')) this.fingerprints.delete(id)
+    for (const id of this.templateParts) this.fingerprints.delete(id)
+    this.templateParts.clear()
     this.reads = undefined
   }
 
@@ -273,6 +276,7 @@ export class SiteTracker {
   private compute(id: string): string | undefined {
     const kind = id[0]
     if (kind === 'f') {
+      this.templateParts.add(id)
       try {
         return hashOf('f', readFileSync(id.slice(2)))
       } catch {

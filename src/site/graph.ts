@@ -172,29 +172,27 @@ export interface Replacements {
  * @returns a function that puts the old records back
  */
 export function replaceRecords(site: Site, replacements: Replacements): () => void {
-  const papers: Array<[SitePaper, Paper]> = []
-  const months: Array<[SiteMonth, Month]> = []
+  const undo: Array<() => void> = []
   for (const edition of site.editions) {
-    if (replacements.papers.size > 0) {
-      for (const sp of edition.papers) {
-        const paper = replacements.papers.get(sp.paper)
-        if (paper === undefined) continue
-        papers.push([sp, sp.paper])
-        sp.paper = paper
-      }
-    }
-    if (replacements.months.size > 0) {
-      for (const m of edition.months) {
-        const month = replacements.months.get(m.source)
-        if (month === undefined) continue
-        months.push([m, m.source])
-        m.source = month
-      }
-    }
+    swapIn(edition.papers, 'paper', replacements.papers, undo)
+    swapIn(edition.months, 'source', replacements.months, undo)
   }
   return () => {
-    for (const [sp, paper] of papers) sp.paper = paper
-    for (const [m, month] of months) m.source = month
+    for (const put of undo) put()
+  }
+}
+
+/** Give each holder whose `field` is a key of `by` that key's value instead, noting in `undo` how to put the old one back. */
+function swapIn<H extends object, F extends keyof H>(holders: readonly H[], field: F, by: ReadonlyMap<H[F], H[F]>, undo: Array<() => void>): void {
+  if (by.size === 0) return
+  for (const holder of holders) {
+    const old = holder[field]
+    const next = by.get(old)
+    if (next === undefined) continue
+    holder[field] = next
+    undo.push(() => {
+      holder[field] = old
+    })
   }
 }
 
