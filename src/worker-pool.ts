@@ -36,10 +36,27 @@ export function serveBatches<Job, Result>(work: (job: Job) => Result | Promise<R
 /** Batches a worker holds at once: it starts the next while its last answer is being taken. */
 const batchesInFlight = 2
 
+/** What a pool may do besides sending jobs to workers. */
+export interface PoolOptions<Job, Result> {
+  /**
+   * Takes each result as it comes, and `results` stays empty: results are never all held at
+   * once. A worker is sent another batch once its answers are taken, so at most
+   * {@link batchesInFlight} batches per worker are rendered or waiting to be taken.
+   */
+  onResult?: (index: number, result: Result) => Promise<void>
+  /**
+   * Does one job on this thread. When given, this thread takes the place of one worker, taking
+   * jobs one at a time from the same queue: the cores are used all the same, and a whole worker's
+   * memory (its own heap and its own copy of every module) is saved. Its results are the workers'
+   * results: it must give the same for the same job.
+   */
+  here?: (job: Job) => Result | Promise<Result>
+}
+
 /**
- * Run jobs in worker threads, one per core (at most), handing out batches as workers finish.
- * Workers answer each batch with one result per job, in the batch's order, naming the batch
- * (see {@link serveBatches}).
+ * Run jobs on every core (at most one thread per core), in worker threads (and on this thread,
+ * see {@link PoolOptions.here}), handing out batches as workers finish. Workers answer each
+ * batch with one result per job, in the batch's order, naming the batch (see {@link serveBatches}).
  *
  * Each worker is sent a second batch before it answers the first, so it never waits while this
  * thread takes its answer (such as writing it to a cache).
@@ -48,26 +65,39 @@ const batchesInFlight = 2
  * @param workerData what each worker starts with
  * @param jobs the jobs; structured-cloneable
  * @param batchSize jobs per message
- * @param onResult when given, takes each result as it comes, and `results` stays empty: results
- *   are never all held at once. A worker is sent another batch once its answers are taken, so at
- *   most {@link batchesInFlight} batches per worker are rendered or waiting to be taken.
- * @returns the results in job order, and how many workers ran
+ * @returns the results in job order (none when `onResult` takes them), and how many threads ran
  */
 export async function runInWorkers<Job, Result>(
   workerFile: URL,
   workerData: unknown,
   jobs: readonly Job[],
   batchSize: number,
-  onResult?: (index: number, result: Result) => Promise<void>
+  options: PoolOptions<Job, Result> = {}
 ): Promise<{ results: Result[]; threads: number }> {
+  const { onResult, here } = options
   const results: Result[] = new Array<Result>(jobs.length)
   const count = Math.max(1, Math.min(availableParallelism(), Math.ceil(jobs.length / batchSize)))
-  const workers = Array.from({ length: count }, () => new Worker(fileURLToPath(workerFile), { workerData }))
+  const workers = Array.from({ length: here ? count - 1 : count }, () => new Worker(fileURLToPath(workerFile), { workerData }))
   let next = 0
   let batches = 0
+  // Set when a lane failed: this thread then takes no more jobs.
+  let stopped = false
+  // This thread's share: one job at a time, letting the workers' answers in between.
+  const local = async (): Promise<void> => {
+    if (!here) return
+    while (!stopped && next < jobs.length) {
+      const index = next++
+      const result = await here(jobs[index]!)
+      if (onResult) await onResult(index, result)
+      else results[index] = result
+      await new Promise<void>((resolve) => setImmediate(resolve))
+    }
+  }
+  const onThisThread = local()
   try {
-    await Promise.all(
-      workers.map(
+    await Promise.all([
+      onThisThread,
+      ...workers.map(
         (worker) =>
           new Promise<void>((resolve, reject) => {
             // Where each batch sent and not yet answered starts, by its number: a worker whose
@@ -112,7 +142,12 @@ export async function runInWorkers<Job, Result>(
             pump()
           })
       )
-    )
+    ])
+  } catch (error) {
+    // Nothing is left running: this thread's job in hand is finished before the error is passed on.
+    stopped = true
+    await onThisThread.catch(() => {})
+    throw error
   } finally {
     await Promise.all(workers.map((w) => w.terminate()))
   }

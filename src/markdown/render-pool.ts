@@ -3,7 +3,7 @@ import { canUseWorkers, runInWorkers } from '../worker-pool.js'
 import type { Markdown, Options } from './processor.js'
 import { runRenderJob, type RenderedFile, type RenderJob } from './render-job.js'
 
-/** Below this many files a worker's start-up (about 0.3 s and 100 MB each) costs more than it saves. */
+/** Below this many files a worker's start-up (about 0.3 s and 100 MB) costs more than it saves. */
 export const minJobsForWorkers = 400
 
 /**
@@ -23,6 +23,10 @@ export async function renderAll(jobs: readonly RenderJob[], markdown: Markdown, 
     for (const job of jobs) await take(job, runRenderJob(markdown, job))
     return { threads: 1 }
   }
-  const parallel = await runInWorkers<RenderJob, RenderedFile>(worker, options, jobs, 64, (i, file) => take(jobs[i]!, file))
+  // This thread renders too, with its own processor, in place of one worker.
+  const parallel = await runInWorkers<RenderJob, RenderedFile>(worker, options, jobs, 64, {
+    onResult: (i, file) => take(jobs[i]!, file),
+    here: (job) => runRenderJob(markdown, job)
+  })
   return { threads: parallel.threads }
 }

@@ -323,7 +323,11 @@ export async function renderShareImages(
   const worker = moduleUrl('render/share-image-worker')
   if (misses.length >= minImagesForWorkers && canUseWorkers(worker.href)) {
     // Layout, rasterising and PNG encoding all run on the drawing thread: spread them over the cores.
-    await runInWorkers<ImageJob, Uint8Array>(worker, { config: site.config, palette }, misses.map((i) => items[i]!), 8, (n, png) => drawn(misses[n]!, png))
+    // This thread draws too, in place of one worker.
+    await runInWorkers<ImageJob, Uint8Array>(worker, { config: site.config, palette }, misses.map((i) => items[i]!), 8, {
+      onResult: (n, png) => drawn(misses[n]!, png),
+      here: (job) => drawImage(job, site.config, palette)
+    })
   } else {
     // Too few to repay a worker's start (loading satori and the fonts): drawn here, one by one.
     for (const i of misses) await drawn(i, await drawImage(items[i]!, site.config, palette))
