@@ -191,18 +191,25 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   // The cache keys of the site's images, made only when the cache is swept.
   let imageKeys: (() => Set<string>) | undefined
   let extras: DeferredFiles | undefined
-  // Spread over a few files: a build after a few edits rewrites the few that hold those files' parses.
-  const parseCache = new BucketedMap<StoredParse>(
-    new DiskValueCache(keepParses ? path.join(cacheRoot, 'parse') : undefined, options.dryRun === true),
-    hashOf(toolVersions, await codeVersion(), process.version, contentDir),
-    (a, b) => a.hash === b.hash
-  )
-  const parses = keepParses ? await parseCache.read() : new Map<string, StoredParse>()
-  const loaded = await loadContent(contentDir, { ...loadOptions, parses, remember: options.cache !== false, files: contentFiles })
-  contentFiles.clear()
-  if (keepParses && (loaded.restored !== loaded.parses.size || loaded.parses.size !== parses.size)) {
-    await parseCache.write([...loaded.parses].map(([key, parse]) => [key, storeParse(parse)] as const))
-  }
+  // The parses are read, used and written here, then let go of: the records are all the rest of
+  // the build needs, and a parse holds its file's whole text.
+  const loaded = await (async () => {
+    // Spread over a few files: a build after a few edits rewrites the few that hold those files' parses.
+    const parseCache = new BucketedMap<StoredParse>(
+      new DiskValueCache(keepParses ? path.join(cacheRoot, 'parse') : undefined, options.dryRun === true),
+      hashOf(toolVersions, await codeVersion(), process.version, contentDir),
+      (a, b) => a.hash === b.hash
+    )
+    const parses = keepParses ? await parseCache.read() : new Map<string, StoredParse>()
+    // A process that keeps its parses on disk need not keep them in memory for a next build too.
+    const content = await loadContent(contentDir, { ...loadOptions, parses, remember: options.cache !== false && !keepParses, files: contentFiles })
+    contentFiles.clear()
+    if (keepParses && (content.restored !== content.parses.size || content.parses.size !== parses.size)) {
+      await parseCache.write([...content.parses].map(([key, parse]) => [key, storeParse(parse)] as const))
+    }
+    const { config, problems, papers, months, translations } = content
+    return { config, problems, papers, months, translations, parseFiles: parseCache.fileKeys() }
+  })()
   const problems = [...loaded.problems, ...missingCatalogues(loaded.config, path.relative(cwd, path.join(contentDir, 'site.yaml')))]
   const { config } = loaded
   const markdownOptions = { macros: config.macros, basePath: config.basePath }
@@ -584,7 +591,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   if (disk && options.cache !== false) {
     const used = renderCache.inUse()
     try {
-      swept = sweepCache(cacheRoot, { 'render/entries': () => used.entries, 'render/index': () => used.index, parse: () => parseCache.fileKeys(), images: () => imageKeys?.() ?? new Set() })
+      swept = sweepCache(cacheRoot, { 'render/entries': () => used.entries, 'render/index': () => used.index, parse: () => loaded.parseFiles, images: () => imageKeys?.() ?? new Set() })
     } catch {
       // Left for the next build.
     }
@@ -830,11 +837,11 @@ function keyOnce(salt: string, source: object, make: () => string): string {
 }
 
 function paperKey(salt: string, source: PaperSource): string {
-  return keyOnce(salt, source, () => hashOf(salt, 'paper', source.path, source.raw))
+  return keyOnce(salt, source, () => hashOf(salt, 'paper', source.path, source.textHash))
 }
 
 function monthKey(salt: string, source: MonthSource): string {
-  return keyOnce(salt, source, () => hashOf(salt, 'month', monthPath(source), source.raw, source.intro))
+  return keyOnce(salt, source, () => hashOf(salt, 'month', monthPath(source), source.textHash, source.intro))
 }
 
 function monthPath(source: MonthSource): string {

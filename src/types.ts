@@ -77,8 +77,8 @@ export interface PaperSource {
   draft: boolean
   /** Markdown body, padded with blank lines so that its positions are real file lines. */
   body: string
-  /** Raw text of the whole file, for code frames. */
-  raw: string
+  /** A hash of the whole file's text, for cache keys (the text itself is not kept). */
+  textHash: string
 }
 
 /** One month, loaded and validated. */
@@ -96,7 +96,8 @@ export interface MonthSource {
   /** Markdown closing words, from the `outro` field. */
   outro: string
   outroLine: number
-  raw: string
+  /** A hash of the whole file's text, for cache keys (the text itself is not kept); empty when the month has no `index.md`. */
+  textHash: string
 }
 
 /** A paper with its Markdown rendered to HTML. */

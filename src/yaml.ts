@@ -1,4 +1,5 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml'
+import { ownStrings } from './strings.js'
 
 /** A YAML mapping parsed with the place of every key and value kept. */
 export interface ParsedYaml {
@@ -43,7 +44,8 @@ export function parseYaml(text: string): ParsedYaml {
     walkForTags(doc.contents, counter, errors)
     if (errors.length === 0) {
       try {
-        data = doc.toJS({ maxAliasCount: 50 })
+        // Strings of their own: the file's text can go once its records are made.
+        data = ownStrings(doc.toJS({ maxAliasCount: 50 }) as unknown)
       } catch (error) {
         errors.push({ line: 1, column: 1, message: firstLine(String((error as Error).message)), ruleId: 'yaml-alias' })
       }

@@ -10,13 +10,13 @@ import type { Month, Paper } from '../src/types.js'
 const config = resolveConfig({ baseUrl: 'https://example.org/digest' })
 
 function month(key: string): Month {
-  return { key, path: `content/${key}/index.md`, intro: '', outro: '', outroLine: 1, raw: '', introHtml: '', outroHtml: '', summaryText: '' }
+  return { key, path: `content/${key}/index.md`, intro: '', outro: '', outroLine: 1, textHash: '', introHtml: '', outroHtml: '', summaryText: '' }
 }
 
 function paper(month: string, slug: string, date: string, tags: string[] = []): Paper {
   return {
     slug, month, absPath: `/c/${month}/${slug}.md`, path: `content/${month}/${slug}.md`, title: slug, titleLine: 2, titleColumn: 8,
-    authors: ['A B'], year: 2020, date, links: {}, tags, takeaway: '', takeawayLine: 1, takeawayColumn: 1, draft: false, body: '', raw: '',
+    authors: ['A B'], year: 2020, date, links: {}, tags, takeaway: '', takeawayLine: 1, takeawayColumn: 1, draft: false, body: '', textHash: '',
     summaryHtml: '', takeawayHtml: '', titleText: slug, titleHtml: slug, summaryText: '', takeawayText: '', wordCount: 0
   }
 }

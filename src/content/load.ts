@@ -3,6 +3,7 @@ import { readdir, readFile, realpath } from 'node:fs/promises'
 import path from 'node:path'
 import type { Config } from '../config.js'
 import { hashOf, statStandsForBytes } from '../cache.js'
+import { ownString } from '../strings.js'
 import { limitConcurrency } from '../throttle.js'
 import { loadConfig } from '../config.js'
 import type { MonthSource, PaperSource, Problem } from '../types.js'
@@ -181,17 +182,19 @@ export async function loadContent(contentDir: string, options: LoadOptions = {})
     if (!load) {
       const into: Problem[] = []
       const made: MonthLoad = { papers: [], translations: { months: [], papers: [] }, problems: into, parsed: [], read: [], links: false }
-      const parseOnce = <T>(kind: string, fileAbs: string, shown: string, text: string, parse: (into: Problem[]) => T): T => {
+      const parseOnce = <T>(kind: string, fileAbs: string, shown: string, text: string, parse: (into: Problem[], hash: string) => T): T => {
         const key = `${kind}\0${fileAbs}\0${shown}`
         let entry = remember ? lastParsed.get(key) : undefined
         if (entry?.text !== text) {
+          // One hash of the text: to find its parse in the cache, to store it, and for its records' keys.
+          const hash = hashOf(text)
           const kept = options.parses?.get(key)
-          entry = kept && restoreParse(kept, text)
+          entry = kept && restoreParse(kept, text, hash)
           if (entry) restored++
-        }
-        if (!entry) {
-          const problems: Problem[] = []
-          entry = { text, value: parse(problems), problems }
+          else {
+            const problems: Problem[] = []
+            entry = { text, hash, value: parse(problems, hash), problems }
+          }
         }
         made.parsed.push([key, entry])
         into.push(...entry.problems)
@@ -234,7 +237,7 @@ export async function loadContent(contentDir: string, options: LoadOptions = {})
         const text = await read(fileAbs)
         if (text === undefined) continue
         if (f.name === 'index.md') {
-          monthSource = parseOnce(`month ${month}`, fileAbs, shown, text, (into) => parseMonth(text, month, fileAbs, shown, into))
+          monthSource = parseOnce(`month ${month}`, fileAbs, shown, text, (into, hash) => parseMonth(text, hash, month, fileAbs, shown, into))
           continue
         }
         const slug = stem
@@ -246,7 +249,7 @@ export async function loadContent(contentDir: string, options: LoadOptions = {})
           into.push(problem(shown, 1, 1, `File name \`${f.name}\` is not a valid slug: use lower-case letters, digits and single dashes, at most ${maxSlugLength} characters`, 'invalid-slug'))
           continue
         }
-        const paper = parseOnce(`paper ${month} ${slug}`, fileAbs, shown, text, (into) => parsePaper(text, month, slug, fileAbs, shown, into))
+        const paper = parseOnce(`paper ${month} ${slug}`, fileAbs, shown, text, (into, hash) => parsePaper(text, hash, month, slug, fileAbs, shown, into))
         originals.set(slug, paper)
         if (paper && (!paper.draft || options.drafts)) made.papers.push(paper)
       }
@@ -270,7 +273,7 @@ export async function loadContent(contentDir: string, options: LoadOptions = {})
         // An invalid original reports its own problems; a draft's translation goes with the draft.
         if (translated && original && (!original.draft || options.drafts)) made.translations.papers.push(translated)
       }
-      made.source = monthSource ?? { key: month, intro: '', outro: '', outroLine: 1, raw: '' }
+      made.source = monthSource ?? { key: month, intro: '', outro: '', outroLine: 1, textHash: '' }
       load = made
     }
     loads.set(month, load)
@@ -293,6 +296,8 @@ export async function loadContent(contentDir: string, options: LoadOptions = {})
 /** A file's parse: its text, what came of it, and the problems found. */
 export interface Parsed {
   text: string
+  /** {@link hashOf} the text. */
+  hash: string
   value: unknown
   problems: Problem[]
 }
@@ -333,21 +338,22 @@ export function storeParse(parse: Parsed): StoredParse {
     }
     value = rest
   }
-  stored = { hash: hashOf(parse.text), value, slices, problems: parse.problems }
+  stored = { hash: parse.hash, value, slices, problems: parse.problems }
   storedParses.set(parse, stored)
   return stored
 }
 
 /** The parse a cache kept, when it was made from this text. */
-function restoreParse(stored: StoredParse, text: string): Parsed | undefined {
-  if (stored.hash !== hashOf(text)) return undefined
+function restoreParse(stored: StoredParse, text: string, hash: string): Parsed | undefined {
+  if (stored.hash !== hash) return undefined
   let value = stored.value
   if (stored.slices.length > 0) {
     const full: Record<string, unknown> = { ...(value as Record<string, unknown>) }
-    for (const [field, padding, start, end] of stored.slices) full[field] = '\n'.repeat(padding) + text.slice(start, end)
+    // Strings of their own, not slices of the text: the text can go once its records are made.
+    for (const [field, padding, start, end] of stored.slices) full[field] = ownString('\n'.repeat(padding) + text.slice(start, end))
     value = full
   }
-  const parse: Parsed = { text, value, problems: stored.problems }
+  const parse: Parsed = { text, hash, value, problems: stored.problems }
   storedParses.set(parse, stored)
   return parse
 }
@@ -463,7 +469,7 @@ function parseFront<T>(
   return { data: result.data, body: split.body, placeOf: split.yaml.placeOf }
 }
 
-function parsePaper(text: string, month: string, slug: string, abs: string, shown: string, problems: Problem[]): PaperSource | undefined {
+function parsePaper(text: string, textHash: string, month: string, slug: string, abs: string, shown: string, problems: Problem[]): PaperSource | undefined {
   const parsed = parseFront(text, shown, paperSchema, paperKeys, problems)
   if (!parsed) return undefined
   const { data, body, placeOf } = parsed
@@ -513,7 +519,7 @@ function parsePaper(text: string, month: string, slug: string, abs: string, show
     ...textStart('takeaway', placeOf('takeaway'), text),
     draft: data.draft ?? false,
     body,
-    raw: text
+    textHash
   }
   if (data.venue) paper.venue = data.venue
   if (data.arxiv) paper.arxiv = data.arxiv
@@ -522,11 +528,11 @@ function parsePaper(text: string, month: string, slug: string, abs: string, show
   return paper
 }
 
-function parseMonth(text: string, month: string, abs: string, shown: string, problems: Problem[]): MonthSource | undefined {
+function parseMonth(text: string, textHash: string, month: string, abs: string, shown: string, problems: Problem[]): MonthSource | undefined {
   const parsed = parseFront(text, shown, monthSchema, monthKeys, problems)
   if (!parsed) return undefined
   const { data, body, placeOf } = parsed
-  const source: MonthSource = { key: month, absPath: abs, path: shown, intro: body, outro: data.outro ?? '', outroLine: placeOf('outro').line, raw: text }
+  const source: MonthSource = { key: month, absPath: abs, path: shown, intro: body, outro: data.outro ?? '', outroLine: placeOf('outro').line, textHash }
   if (data.title) source.title = data.title
   if (data.summary) source.summary = data.summary
   return source
@@ -576,7 +582,7 @@ function parsePaperTranslation(text: string, language: string, abs: string, show
     takeaway: data.takeaway,
     ...textStart('takeaway', placeOf('takeaway'), text),
     body,
-    raw: text
+    textHash: hashOf(text)
   }
   if (original.figure && data.figure) paper.figure = { src: original.figure.src, alt: data.figure.alt }
   return paper
@@ -602,7 +608,7 @@ function parseMonthTranslation(text: string, month: string, language: string, ab
   if (original.outro.trim() !== '' && !data.outro) missing('closing words (`outro`)')
   if (original.intro.trim() !== '' && body.trim() === '') missing('an intro (the text after the front matter)')
   if (!ok) return undefined
-  const source: MonthSource = { key: month, lang: language, absPath: abs, path: shown, intro: body, outro: data.outro ?? '', outroLine: placeOf('outro').line, raw: text }
+  const source: MonthSource = { key: month, lang: language, absPath: abs, path: shown, intro: body, outro: data.outro ?? '', outroLine: placeOf('outro').line, textHash: hashOf(text) }
   if (data.title) source.title = data.title
   if (data.summary) source.summary = data.summary
   return source
