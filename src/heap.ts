@@ -4,10 +4,11 @@ import { setFlagsFromString } from 'node:v8'
  * How far V8 may let its heap grow past what was live after a collection before it collects again.
  * Left to itself, V8 lets a large heap grow to several times what is live; a build holds its site
  * graph throughout and makes a lot of short-lived text besides, so most of that growth is
- * garbage. With growth capped at the live size, a cold build of 5,000 papers without share images
- * peaked at 542 to 559 MB instead of 713 to 743 MB, in the same time (five and four runs).
+ * garbage. With growth capped at half the live size, a cold build of 5,000 papers without share
+ * images peaked at 397 to 423 MB (four runs) against 438 to 471 MB capped at the live size (two
+ * runs) and over 700 MB uncapped, in times within the runs' spread; one of 50,000 papers at 1.79 GB.
  */
-export const heapGrowthFlag = '--heap-growing-percent=100'
+export const heapGrowthFlag = '--heap-growing-percent=50'
 
 /**
  * The heap growth to set for a process: {@link heapGrowthFlag}, unless the process was given one
