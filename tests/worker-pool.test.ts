@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises'
 import { availableParallelism } from 'node:os'
+import { threadId } from 'node:worker_threads'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -10,6 +11,7 @@ describe('the worker pool', () => {
   let dir: string
   let cleanup: () => Promise<void>
   let worker: URL
+  let namingWorker: URL
   beforeAll(async () => {
     ;({ dir, cleanup } = await tempDir())
     // The compiled pool's worker side (npm test compiles first). Every other batch of five is slow,
@@ -23,6 +25,16 @@ serveBatches(async (n) => {
 `
     await writeFile(path.join(dir, 'worker.mjs'), code)
     worker = pathToFileURL(path.join(dir, 'worker.mjs'))
+    // A worker that says which thread did each job.
+    const naming = `import { threadId } from 'node:worker_threads'
+import { serveBatches } from ${JSON.stringify(pathToFileURL(path.join(root, 'lib', 'worker-pool.js')).href)}
+serveBatches(async (n) => {
+  await new Promise((resolve) => setTimeout(resolve, 10))
+  return [n * 2, threadId]
+})
+`
+    await writeFile(path.join(dir, 'naming.mjs'), naming)
+    namingWorker = pathToFileURL(path.join(dir, 'naming.mjs'))
   })
   afterAll(async () => cleanup())
 
@@ -48,38 +60,40 @@ serveBatches(async (n) => {
   })
 
   it('lets this thread do jobs in place of one worker, each job once', async () => {
-    const doneHere: number[] = []
-    const { results, threads } = await runInWorkers<number, number>(worker, undefined, jobs, 5, {
+    const { results, threads } = await runInWorkers<number, [number, number]>(namingWorker, undefined, jobs, 5, {
       here: async (n) => {
-        doneHere.push(n)
-        // As slow as the workers' slow batches, so that the workers get jobs too.
+        // As slow as the workers, so that the workers get jobs too.
         await new Promise((resolve) => setTimeout(resolve, 10))
-        return n * 2
+        return [n * 2, threadId]
       }
     })
-    expect(results).toEqual(jobs.map((n) => n * 2))
-    expect(new Set(doneHere).size).toBe(doneHere.length)
-    expect(doneHere.length).toBeGreaterThan(0)
+    expect(results.map(([doubled]) => doubled)).toEqual(jobs.map((n) => n * 2))
     expect(threads).toBe(Math.min(availableParallelism(), 9))
-    // With more than one core, the workers did the rest.
-    if (availableParallelism() > 1) expect(doneHere.length).toBeLessThan(jobs.length)
+    const doneBy = results.map(([, thread]) => thread)
+    expect(doneBy).toContain(threadId)
+    // One thread fewer was started: the workers that did jobs are all but this one.
+    const workers = new Set(doneBy.filter((t) => t !== threadId))
+    expect(workers.size).toBe(threads - 1)
   })
 
   it('stops this thread’s share when a worker fails, and fails when this thread does', async () => {
-    const failing = [...jobs.slice(0, 20), -1, ...jobs.slice(20)]
-    let calls = 0
+    // This thread takes job 0 before any worker starts; the worker is sent the next two batches
+    // at once, so job -1, fourth, fails in the worker.
+    const failing = [0, 1, 2, -1, ...jobs.slice(3)]
+    const doneHere: number[] = []
     const slowHere = async (n: number): Promise<number> => {
-      calls++
-      await new Promise((resolve) => setTimeout(resolve, 20))
+      doneHere.push(n)
+      await new Promise((resolve) => setTimeout(resolve, 100))
       return n * 2
     }
     if (availableParallelism() > 1) {
-      // Job -1 fails in a worker: this thread takes no job after that.
       await expect(runInWorkers<number, number>(worker, undefined, failing, 5, { here: slowHere })).rejects.toThrow('job -1 failed')
-      const after = calls
-      await new Promise((resolve) => setTimeout(resolve, 100))
-      expect(calls).toBe(after)
-      expect(calls).toBeLessThan(failing.length)
+      // This thread stopped taking jobs then: it never got to the last (it would have, a job per
+      // 100 ms, had it gone on), and takes none after the failure is reported.
+      expect(doneHere).not.toContain(failing.at(-1))
+      const after = doneHere.length
+      await new Promise((resolve) => setTimeout(resolve, 250))
+      expect(doneHere.length).toBe(after)
     }
     // This thread takes the first job before any worker has started.
     const failingHere = (n: number): number => {
