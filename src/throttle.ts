@@ -21,19 +21,29 @@ export function everyFewMilliseconds(ms: number): () => Promise<void> | undefine
 
 /**
  * Runs asynchronous tasks with at most `limit` in flight: enough to keep the disk or a helper
- * process busy, few enough to bound memory. The first failure is kept and thrown by the next call.
+ * process busy, few enough to bound memory. Tasks may also be weighed (such as by the bytes they
+ * hold), and then at most `maxWeight` is in flight, save for one task heavier than that on its
+ * own. The first failure is kept and thrown by the next call.
  */
 export class Throttle {
   private readonly pending = new Set<Promise<void>>()
+  private weight = 0
   private failed = false
   private failure: unknown
 
-  /** @param limit tasks in flight at most */
-  constructor(private readonly limit: number) {}
+  /**
+   * @param limit tasks in flight at most
+   * @param maxWeight their weight in flight at most
+   */
+  constructor(
+    private readonly limit: number,
+    private readonly maxWeight = Infinity
+  ) {}
 
-  /** Start a task; resolves once there is room for the next one. */
-  async run(task: () => Promise<void>): Promise<void> {
+  /** Start a task of a given weight; resolves once there is room for the next one. */
+  async run(task: () => Promise<void>, weight = 0): Promise<void> {
     this.check()
+    this.weight += weight
     const job: Promise<void> = task()
       .catch((error: unknown) => {
         if (!this.failed) {
@@ -41,9 +51,12 @@ export class Throttle {
           this.failure = error
         }
       })
-      .finally(() => this.pending.delete(job))
+      .finally(() => {
+        this.pending.delete(job)
+        this.weight -= weight
+      })
     this.pending.add(job)
-    if (this.pending.size >= this.limit) await Promise.race(this.pending)
+    while (this.pending.size >= this.limit || (this.pending.size > 0 && this.weight >= this.maxWeight)) await Promise.race(this.pending)
     this.check()
   }
 
