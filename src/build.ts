@@ -407,12 +407,11 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   let pages = 0
   let reused = 0
   let fileCount = 0
-  // Files go out a few dozen at a time, so no round trip waits for the one before, and at most
-  // 8 MB of them: a large site's month pages and feeds are megabytes each.
-  const writes = new Throttle(32, 8 * 1024 * 1024)
+  // Files go out a few dozen at a time: no round trip waits for the one before.
+  const writes = new Throttle(32)
   const write = (file: OutputFile): Promise<void> => {
     fileCount++
-    return writes.run(() => session.write(file), 'data' in file ? file.data.length : 0)
+    return writes.run(() => session.write(file))
   }
   /** Keep files of the previous site, in order, up to the first that is gone; the ones kept. */
   const keepAll = async (files: readonly string[]): Promise<Set<string>> => {

@@ -21,29 +21,19 @@ export function everyFewMilliseconds(ms: number): () => Promise<void> | undefine
 
 /**
  * Runs asynchronous tasks with at most `limit` in flight: enough to keep the disk or a helper
- * process busy, few enough to bound memory. Tasks may also be weighed (such as by the bytes they
- * hold), and then at most `maxWeight` is in flight, save for one task heavier than that on its
- * own. The first failure is kept and thrown by the next call.
+ * process busy, few enough to bound memory. The first failure is kept and thrown by the next call.
  */
 export class Throttle {
   private readonly pending = new Set<Promise<void>>()
-  private weight = 0
   private failed = false
   private failure: unknown
 
-  /**
-   * @param limit tasks in flight at most
-   * @param maxWeight their weight in flight at most
-   */
-  constructor(
-    private readonly limit: number,
-    private readonly maxWeight = Infinity
-  ) {}
+  /** @param limit tasks in flight at most */
+  constructor(private readonly limit: number) {}
 
-  /** Start a task of a given weight; resolves once there is room for the next one. */
-  async run(task: () => Promise<void>, weight = 0): Promise<void> {
+  /** Start a task; resolves once there is room for the next one. */
+  async run(task: () => Promise<void>): Promise<void> {
     this.check()
-    this.weight += weight
     const job: Promise<void> = task()
       .catch((error: unknown) => {
         if (!this.failed) {
@@ -51,12 +41,9 @@ export class Throttle {
           this.failure = error
         }
       })
-      .finally(() => {
-        this.pending.delete(job)
-        this.weight -= weight
-      })
+      .finally(() => this.pending.delete(job))
     this.pending.add(job)
-    while (this.pending.size >= this.limit || (this.pending.size > 0 && this.weight >= this.maxWeight)) await Promise.race(this.pending)
+    if (this.pending.size >= this.limit) await Promise.race(this.pending)
     this.check()
   }
 
