@@ -7,7 +7,7 @@
 // SITE is a folder with a `content/` folder, such as one made with `npm run bench -- --keep`;
 // the build writes `SITE/dist` and uses `SITE/.collage-cache` (delete both for a cold build).
 // The heap's growth is capped as the command line caps it (see src/heap.ts), unless `--uncapped`
-// is given or Node is run with a growth of its own: `node --heap-growing-percent=50 scripts/build-memory.mjs …`.
+// is given or Node is run with a growth of its own: `node --heap-growing-percent=25 scripts/build-memory.mjs …`.
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { build } from '../lib/build.js'

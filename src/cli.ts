@@ -33,9 +33,12 @@ class UsageError extends Error {}
  * Node.js options for `--low-memory`: the heap may grow by a quarter of what is live before V8
  * collects (the command caps it at a half, see src/heap.ts), and the space where new objects start
  * is 4 MB, not 16 (V8 reads that only when it starts). A cold build of 5,000 papers without share
- * images peaks at about 350 MB instead of about 400, in about a quarter more time.
+ * images peaks at about 350 MB instead of about 400, in a quarter to a third more time.
  */
 const lowMemoryFlags = ['--heap-growing-percent=25', '--max-semi-space-size=4'] as const
+
+/** Whether this process is the one {@link inLowMemory} started. */
+const inLowMemoryProcess = process.execArgv.includes(lowMemoryFlags[0])
 
 /**
  * Run the same command in a Node.js process started with {@link lowMemoryFlags}. The child prints
@@ -71,7 +74,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     .option('--low-memory', 'Use less memory, for more time: collect garbage sooner still (for a very large site or a small machine)')
     .action((options: { content: string; out: string; baseUrl?: string; drafts?: boolean; cache?: boolean; lowMemory?: boolean }) => {
       action = async () => {
-        if (options.lowMemory && !process.execArgv.includes(lowMemoryFlags[0])) return await inLowMemory(argv)
+        if (options.lowMemory && !inLowMemoryProcess) return await inLowMemory(argv)
         const content = stringOption(argv, '--content', options.content)
         const out = stringOption(argv, '--out', options.out)
         const rawBase = stringOption(argv, '--base-url', options.baseUrl)
@@ -85,7 +88,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
           io.err(pc.red(`Build failed: ${count(result.problems, 'error')}; ${out} was left as it was.`))
           return exitCodes.problems
         }
-        const mode = process.execArgv.includes(lowMemoryFlags[0]) ? ' (low memory)' : ''
+        const mode = inLowMemoryProcess ? ' (low memory)' : ''
         io.out(result.upToDate ? `${pc.green('Up to date:')} nothing changed since the last build of ${out} (${result.pages} pages), checked in ${formatMs(result.ms)}${warnings(result)}` : `${pc.green('Built')} ${result.pages} pages (${result.files} files) into ${out} in ${formatMs(result.ms)}${mode}${result.reused ? `, ${result.reused} of them unchanged and kept` : ''}${warnings(result)}`)
         if (result.swept && result.swept.files > 0) {
           const { cacheMaxAge } = await import('./cache.js')

@@ -6,7 +6,7 @@ import { setFlagsFromString } from 'node:v8'
  * graph throughout and makes a lot of short-lived text besides, so most of that growth is
  * garbage. With growth capped at half the live size, a cold build of 5,000 papers without share
  * images peaked at 397 to 423 MB (four runs) against 438 to 471 MB capped at the live size (two
- * runs) and over 700 MB uncapped, in times within the runs' spread; one of 50,000 papers at 1.79 GB.
+ * runs) and over 700 MB uncapped, in times within the runs' spread.
  */
 export const heapGrowthFlag = '--heap-growing-percent=50'
 
