@@ -12,7 +12,7 @@ import type { InternalLink } from './markdown/rehype-site-links.js'
 import { fontAssets, katexAssets, listFolder } from './output/assets.js'
 import { DiskWriter, MemoryWriter, OutputError, type OutputFile, type SiteSession, type Writer } from './output/writer.js'
 import { sortProblems } from './problems.js'
-import { siteFingerprint, sourceFolders, takeCheck, type BuildMeta } from './up-to-date.js'
+import { cacheFolder, siteFingerprint, sourceFolders, takeCheck, type BuildMeta, type ContentRead } from './up-to-date.js'
 import { everyFewMilliseconds, limitConcurrency, Throttle } from './throttle.js'
 import { createTranslator, missingCatalogues } from './render/messages/index.js'
 import { createRenderer, TemplateError } from './render/render.js'
@@ -150,8 +150,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   let previousMeta: BuildMeta | undefined
   // What `collage build` found when it checked whether anything changed: not read again.
   const checked = takeCheck(options)
-  // Content files read to fingerprint the folder, kept for loading: each is read once.
-  const contentFiles = checked?.contentFiles ?? new Map<string, Buffer>()
+  // Content files read and hashed to fingerprint the folder, kept for loading: none is read or hashed twice.
+  const contentRead: ContentRead = checked?.content ?? { files: new Map(), hashes: new Map() }
   if (!writer && !options.dryRun) {
     try {
       disk = new DiskWriter(path.resolve(cwd, options.outDir ?? 'dist'), [contentDir, templatesDir, publicDir])
@@ -166,7 +166,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     if (options.cache !== false) {
       // Everything that shapes the output: when none of it changed, the last site is still right.
       if (checked) disk.knownManifest(checked.manifest)
-      fingerprint = checked?.fingerprint ?? (await siteFingerprint(options, { contentDir, templatesDir, publicDir }, contentFiles))
+      fingerprint = checked?.fingerprint ?? (await siteFingerprint(options, { contentDir, templatesDir, publicDir }, contentRead))
       previousMeta = (await disk.readManifest())?.meta as BuildMeta | undefined
       if (previousMeta?.fingerprint === fingerprint) {
         return { ...finish(previousMeta.problems, true, previousMeta.pages, previousMeta.files), upToDate: true }
@@ -186,7 +186,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   // one file of the cache, and most files did not change since. (A longer-lived process, such as
   // the dev server, remembers its own.)
   const keepParses = options.cache !== false && !options.writer
-  const cacheRoot = path.resolve(cwd, options.cacheDir ?? '.collage-cache')
+  const cacheRoot = cacheFolder(options)
   let swept: BuildResult['swept']
   // The cache keys of the site's images, made only when the cache is swept.
   let imageKeys: (() => Set<string>) | undefined
@@ -202,8 +202,9 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     )
     const parses = keepParses ? await parseCache.read() : new Map<string, StoredParse>()
     // A process that keeps its parses on disk need not keep them in memory for a next build too.
-    const content = await loadContent(contentDir, { ...loadOptions, parses, remember: options.cache !== false && !keepParses, files: contentFiles })
-    contentFiles.clear()
+    const content = await loadContent(contentDir, { ...loadOptions, parses, remember: options.cache !== false && !keepParses, files: contentRead.files, hashes: contentRead.hashes })
+    contentRead.files.clear()
+    contentRead.hashes.clear()
     if (keepParses && (content.restored !== content.parses.size || content.parses.size !== parses.size)) {
       await parseCache.write([...content.parses].map(([key, parse]) => [key, storeParse(parse)] as const))
     }

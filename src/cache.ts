@@ -1,5 +1,5 @@
-import { createHash, hash as hashOnce } from 'node:crypto'
-import { readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
+import { createHash, hash as hashOnce, randomBytes } from 'node:crypto'
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync, type Stats } from 'node:fs'
 import { mkdir, readFile, rename, utimes, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import path from 'node:path'
@@ -49,8 +49,11 @@ export const toolVersions: string = [
  * @param readAt when it was read (or its time taken, before the read)
  */
 export function statStandsForBytes(mtimeMs: number, readAt: number): boolean {
-  return mtimeMs + 2000 < readAt
+  return mtimeMs + statSettleMs < readAt
 }
+
+/** How long after a file's last change its stat can stand for its bytes (see {@link statStandsForBytes}). */
+const statSettleMs = 2000
 
 /** A hash of strings and bytes, as a file-name-safe string. */
 export function hashOf(...parts: Array<string | Uint8Array>): string {
@@ -363,17 +366,125 @@ export function sweepCache(root: string, keep: Record<string, () => ReadonlySet<
 }
 
 /**
- * Fingerprint of a folder's files: names and bytes, in a stable order. A missing folder has a
- * fingerprint too.
+ * Hashes of files' bytes, kept from one build to the next by the files' stats, as git's index
+ * keeps them: a file whose size, times and identity are what they were when it was hashed is not
+ * read again. Only a stat taken well after the file's last change is kept (see
+ * {@link statStandsForBytes}), and the change time is part of it, so a tool that puts a file's
+ * modification time back does not hide an edit. Kept in one file of the cache, for every folder
+ * a build fingerprints; a table that cannot be read or written only costs reading the files.
+ */
+export class FileHashes {
+  /** By absolute path: the file's stat as {@link statLine} gives it, a space, the hash. */
+  private readonly known = new Map<string, string>()
+  private readonly seen = new Map<string, string>()
+  private readonly folders: string[] = []
+  private changed = false
+
+  /**
+   * @param file where the table is kept, such as `.collage-cache/stats`; undefined keeps it in memory only
+   * @param settleMs how long after a file's last change its stat can stand for its bytes
+   */
+  constructor(
+    private readonly file: string | undefined,
+    private readonly settleMs = statSettleMs
+  ) {
+    if (!file) return
+    let text: string
+    try {
+      text = readFileSync(file, 'utf8')
+    } catch {
+      // No table yet: every file is read.
+      return
+    }
+    // A line per file: its path, a tab, its stat and hash. Lines are split only when looked up.
+    if (!text.startsWith(tableHeader)) return
+    for (const line of text.slice(tableHeader.length).split('\n')) {
+      const tab = line.indexOf('\t')
+      if (tab > 0) this.known.set(line.slice(0, tab), line.slice(tab + 1))
+    }
+  }
+
+  /**
+   * The hash of a file's bytes, when its stat is the one noted with that hash.
+   *
+   * @param abs the file's absolute path
+   * @param stat its stat now
+   */
+  lookup(abs: string, stat: Stats): string | undefined {
+    const known = this.known.get(abs)
+    if (known === undefined) return undefined
+    const now = statLine(stat)
+    if (known.length !== now.length + 44 || !known.startsWith(now)) return undefined
+    this.seen.set(abs, known)
+    return known.slice(now.length + 1)
+  }
+
+  /**
+   * Note a file's hash with its stat, when the stat can stand for the bytes read after it.
+   *
+   * @param abs the file's absolute path
+   * @param stat its stat, taken before its bytes were read
+   * @param statAt when the stat was taken, in milliseconds since the epoch
+   * @param hash {@link hashOf} its bytes
+   */
+  note(abs: string, stat: Stats, statAt: number, hash: string): void {
+    if (Math.max(stat.mtimeMs, stat.ctimeMs) + this.settleMs >= statAt || /[\t\n]/.test(abs)) return
+    this.seen.set(abs, `${statLine(stat)} ${hash}`)
+    this.changed = true
+  }
+
+  /** Note that a folder was walked: entries under it that were not seen are dropped on {@link save}. */
+  walked(dir: string): void {
+    this.folders.push(dir.endsWith(path.sep) ? dir : dir + path.sep)
+  }
+
+  /** Write the table, when a file was hashed or one that was known is gone. */
+  save(): void {
+    if (!this.file) return
+    const lines: string[] = []
+    for (const [abs, known] of this.seen) lines.push(`${abs}\t${known}`)
+    for (const [abs, known] of this.known) {
+      if (this.seen.has(abs)) continue
+      if (this.folders.some((dir) => abs.startsWith(dir))) this.changed = true
+      // Another folder's (another content folder sharing the cache): kept.
+      else lines.push(`${abs}\t${known}`)
+    }
+    if (!this.changed) return
+    try {
+      mkdirSync(path.dirname(this.file), { recursive: true })
+      const temp = `${this.file}.${process.pid}.${randomBytes(4).toString('hex')}`
+      writeFileSync(temp, tableHeader + lines.join('\n'))
+      renameSync(temp, this.file)
+      this.changed = false
+    } catch {
+      // Not written: the next build reads the files again.
+    }
+  }
+}
+
+/** The first line of a table of {@link FileHashes}. */
+const tableHeader = 'collage-file-hashes-1\n'
+
+/** What a table of {@link FileHashes} compares of a file's stat. */
+function statLine(stat: Stats): string {
+  return `${stat.size} ${stat.mtimeMs} ${stat.ctimeMs} ${stat.ino}`
+}
+
+/**
+ * Fingerprint of a folder's files: names and a hash of each file's bytes, in a stable order. A
+ * missing folder has a fingerprint too.
  *
  * @param dir the folder
- * @param files when given, receives the bytes of every file read, by absolute path, so that a
- *   caller about to read them too need not
+ * @param options `files` receives the bytes of every file read, by absolute path, so that a
+ *   caller about to read them too need not; `hashes` receives every file's hash ({@link hashOf}
+ *   its bytes); with `known`, a file whose stat is the one noted there is not read
  */
-export async function fingerprintFolder(dir: string, files?: Map<string, Buffer>): Promise<string> {
+export function fingerprintFolder(dir: string, options: { files?: Map<string, Buffer>; hashes?: Map<string, string>; known?: FileHashes } = {}): string {
   // Read synchronously: for thousands of small files (a content folder) that is about five times
   // faster than fs/promises, whose readFile makes four round trips to the thread pool per file,
   // and a build has nothing else to do until it knows whether anything changed.
+  const { files, hashes, known } = options
+  known?.walked(dir)
   const hash = createHash('sha256')
   const walk = (abs: string, rel: string): void => {
     let entries
@@ -385,32 +496,47 @@ export async function fingerprintFolder(dir: string, files?: Map<string, Buffer>
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
     for (const e of entries) {
-      const childAbs = path.join(abs, e.name)
+      // Names from a listing of a normal path: joined, not normalised again.
+      const childAbs = abs + path.sep + e.name
       const childRel = `${rel}/${e.name}`
       if (e.isDirectory()) walk(childAbs, childRel)
       else if (e.isFile() || e.isSymbolicLink()) {
-        let bytes: Buffer | string
+        let fileHash: string
         try {
-          bytes = readFileSync(childAbs)
-          files?.set(childAbs, bytes)
+          // A stat is a few microseconds; a read and a hash of a few kilobytes, several times that.
+          const statAt = known ? Date.now() : 0
+          const stat = known ? statSync(childAbs) : undefined
+          const kept = stat && known!.lookup(childAbs, stat)
+          if (kept) fileHash = kept
+          else {
+            const bytes = readFileSync(childAbs)
+            files?.set(childAbs, bytes)
+            fileHash = hashOf(bytes)
+            if (stat) known!.note(childAbs, stat, statAt, fileHash)
+          }
+          hashes?.set(childAbs, fileHash)
         } catch {
-          bytes = 'unreadable'
+          fileHash = 'unreadable'
         }
         hash.update(childRel)
         hash.update('\0')
-        hash.update(bytes)
+        hash.update(fileHash)
         hash.update('\0')
       }
     }
   }
-  walk(dir, '')
+  walk(path.resolve(dir), '')
   return hash.digest('base64url')
 }
 
 let code: Promise<string> | undefined
 
-/** Fingerprint of collage's own code (the folder of its modules), once per process. */
-export function codeVersion(): Promise<string> {
-  code ??= fingerprintFolder(path.dirname(fileURLToPath(import.meta.url)))
+/**
+ * Fingerprint of collage's own code (the folder of its modules), once per process.
+ *
+ * @param known hashes of files by their stats, for the first call
+ */
+export function codeVersion(known?: FileHashes): Promise<string> {
+  code ??= Promise.resolve(fingerprintFolder(path.dirname(fileURLToPath(import.meta.url)), known ? { known } : {}))
   return code
 }

@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { BuildOptions, BuildResult } from './build.js'
-import { codeVersion, fingerprintFolder, hashOf, toolVersions } from './cache.js'
+import { codeVersion, FileHashes, fingerprintFolder, hashOf, toolVersions } from './cache.js'
 import { DiskWriter, type Manifest } from './output/writer.js'
 import type { PageKeys } from './render/keys.js'
 import { sortProblems } from './problems.js'
@@ -39,36 +39,56 @@ export async function sourceFolders(options: Pick<BuildOptions, 'cwd' | 'content
   }
 }
 
+/** The content files a fingerprint read, and the hash of every one, by absolute path. */
+export interface ContentRead {
+  /** Bytes of the files it read: those whose stat was not the one noted with their hash. */
+  files: Map<string, Buffer>
+  /** {@link hashOf} the bytes of every file. */
+  hashes: Map<string, string>
+}
+
+/** The folder of a build's cache. */
+export function cacheFolder(options: Pick<BuildOptions, 'cwd' | 'cacheDir'>): string {
+  return path.resolve(options.cwd ?? process.cwd(), options.cacheDir ?? '.collage-cache')
+}
+
 /**
  * A hash of everything that shapes a site: the content, templates and public folders (names and
  * bytes), the options that change the output, Collage's own code and the versions of the tools
  * it renders with. When it is the one in the output's manifest, the output is still right.
  *
+ * A file whose stat is the one noted in the cache when its bytes were last hashed is not read
+ * (see {@link FileHashes}); without the cache, every file is.
+ *
  * @param options the build's options
  * @param folders the folders the build reads
- * @param contentFiles receives the content files' bytes, so that loading them need not read them again
+ * @param content receives the content files read and every content file's hash, so that loading
+ *   them need not read or hash them again
  */
 export async function siteFingerprint(
   options: BuildOptions,
   folders: { contentDir: string; templatesDir: string; publicDir: string },
-  contentFiles?: Map<string, Buffer>
+  content?: ContentRead
 ): Promise<string> {
-  return hashOf(
+  const known = options.cache === false ? undefined : new FileHashes(path.join(cacheFolder(options), 'stats'))
+  const fingerprint = hashOf(
     toolVersions,
     JSON.stringify([options.baseUrl ?? null, options.drafts ?? false, options.search ?? true, options.images ?? true, options.searchShardSize ?? null]),
-    await fingerprintFolder(folders.contentDir, contentFiles),
-    await fingerprintFolder(folders.templatesDir),
-    await fingerprintFolder(folders.publicDir),
+    fingerprintFolder(folders.contentDir, { ...content, ...(known ? { known } : {}) }),
+    fingerprintFolder(folders.templatesDir, known ? { known } : {}),
+    fingerprintFolder(folders.publicDir, known ? { known } : {}),
     // Collage's own code: a changed tool may render the same content differently.
-    await codeVersion()
+    await codeVersion(known)
   )
+  if (!options.dryRun) known?.save()
+  return fingerprint
 }
 
 /** What {@link upToDate} found when there was something to build, for the build that follows. */
 interface Check {
   options: BuildOptions
   fingerprint: string
-  contentFiles: Map<string, Buffer>
+  content: ContentRead
   manifest: Manifest | undefined
 }
 
@@ -96,12 +116,12 @@ export async function upToDate(options: BuildOptions = {}): Promise<BuildResult 
     await disk.assertOwned()
     const manifest = await disk.readManifest()
     const meta = manifest?.meta as BuildMeta | undefined
-    const contentFiles = new Map<string, Buffer>()
-    const fingerprint = await siteFingerprint(options, folders, contentFiles)
+    const content: ContentRead = { files: new Map(), hashes: new Map() }
+    const fingerprint = await siteFingerprint(options, folders, content)
     if (meta?.fingerprint === fingerprint) {
       return { ok: true, problems: sortProblems(meta.problems), pages: meta.pages, files: meta.files, ms: performance.now() - started, timings: {}, threads: 1, upToDate: true }
     }
-    lastCheck = { options, fingerprint, contentFiles, manifest }
+    lastCheck = { options, fingerprint, content, manifest }
     return undefined
   } catch {
     return undefined
@@ -123,7 +143,7 @@ export async function buildUnlessUpToDate(options: BuildOptions = {}): Promise<B
 
 /**
  * What the last {@link upToDate} found, when it was given these very options (the same object)
- * and found something to build: the site's fingerprint, the content files' bytes it read, and the
+ * and found something to build: the site's fingerprint, the content files it read and hashed, and the
  * output's manifest. Given once; undefined otherwise.
  */
 export function takeCheck(options: BuildOptions): Omit<Check, 'options'> | undefined {

@@ -1,4 +1,4 @@
-import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { build, buildToMemory, forgetLastBuild } from '../src/build.js'
@@ -149,11 +149,72 @@ describe('incremental builds equal clean builds, byte for byte', () => {
     expect(await upToDate(buildOptions)).toBeUndefined()
     const taken = takeCheck(buildOptions)
     expect(taken?.fingerprint).toMatch(/^[\w-]{43}$/)
-    expect(taken?.contentFiles.get(path.join(dir, 'content/2021-02/gamma.md'))?.toString()).toContain('Gamma, handed over')
+    expect(taken?.content.files.get(path.join(dir, 'content/2021-02/gamma.md'))?.toString()).toContain('Gamma, handed over')
+    expect(taken?.content.hashes.get(path.join(dir, 'content/2021-02/gamma.md'))).toMatch(/^[\w-]{43}$/)
     expect(taken?.manifest?.files).toBeTypeOf('object')
     expect(takeCheck(buildOptions)).toBeUndefined()
     // The site is then built as usual.
     expect((await build(buildOptions)).upToDate ?? false).toBe(false)
+  })
+})
+
+describe('a build after the content settled reads only the files whose stat changed', () => {
+  let dir: string
+  let cleanup: () => Promise<void>
+  const options = { images: false, search: false }
+  const betaTime = Math.floor(Date.now() / 1000) - 60
+
+  beforeAll(async () => {
+    ;({ dir, cleanup } = await tempDir())
+    await writeContent(dir, {
+      'content/site.yaml': 'title: Settled\nbaseUrl: https://example.org/\n',
+      'content/2021-01/index.md': '---\nsummary: January\n---\nIntro one.\n',
+      'content/2021-01/alpha.md': paperFile({ title: 'Alpha', date: '2021-01-04', tags: ['x'] }),
+      'content/2021-01/beta.md': paperFile({ title: 'Beta', date: '2021-01-11', tags: ['x', 'y'] })
+    })
+    // A whole second, which a modification time put back keeps exactly.
+    await utimes(path.join(dir, 'content/2021-01/beta.md'), betaTime, betaTime)
+    // A stat stands for a file's bytes only when taken two seconds after the file's last change.
+    await new Promise((resolve) => setTimeout(resolve, 2100))
+    expect((await build({ ...options, cwd: dir })).ok).toBe(true)
+  }, 30_000)
+  afterAll(async () => cleanup())
+
+  /** What the check before a build read, then the build, compared with a clean one. */
+  async function rebuild(): Promise<string[]> {
+    forgetLastBuild()
+    const buildOptions = { ...options, cwd: dir }
+    expect(await upToDate(buildOptions)).toBeUndefined()
+    const checked = takeCheck(buildOptions)!
+    // Every file has its hash, read or not.
+    expect(checked.content.hashes.size).toBe(4)
+    const read = [...checked.content.files.keys()].map((f) => path.relative(dir, f))
+    const again = { ...options, cwd: dir }
+    expect(await upToDate(again)).toBeUndefined()
+    const incremental = await build(again)
+    expect(incremental.ok, JSON.stringify(incremental.problems)).toBe(true)
+    expect((await build({ ...options, cwd: dir, outDir: 'clean', cache: false })).ok).toBe(true)
+    expectSameSite(await snapshot(path.join(dir, 'dist')), await snapshot(path.join(dir, 'clean')))
+    await rm(path.join(dir, 'clean'), { recursive: true })
+    return read
+  }
+
+  it('after a paper changes, reads that paper alone', async () => {
+    await writeFile(path.join(dir, 'content/2021-01/alpha.md'), paperFile({ title: 'Alpha, revised', date: '2021-01-04', tags: ['x', 'z'] }))
+    expect(await rebuild()).toEqual(['content/2021-01/alpha.md'])
+    expect(await readFile(path.join(dir, 'dist/2021/01/alpha/index.html'), 'utf8')).toContain('Alpha, revised')
+  })
+
+  it('after a paper changes to the same size with its modification time put back', async () => {
+    const beta = path.join(dir, 'content/2021-01/beta.md')
+    const before = await stat(beta)
+    const text = await readFile(beta, 'utf8')
+    await writeFile(beta, text.replace('Beta', 'BETA'))
+    await utimes(beta, betaTime, betaTime)
+    const after = await stat(beta)
+    expect([after.size, after.mtimeMs, after.ino]).toEqual([before.size, before.mtimeMs, before.ino])
+    expect(await rebuild()).toContain('content/2021-01/beta.md')
+    expect(await readFile(path.join(dir, 'dist/2021/01/beta/index.html'), 'utf8')).toContain('BETA')
   })
 })
 

@@ -3,7 +3,6 @@ import { readdir, readFile, realpath } from 'node:fs/promises'
 import path from 'node:path'
 import type { Config } from '../config.js'
 import { hashOf, statStandsForBytes } from '../cache.js'
-import { ownString } from '../strings.js'
 import { limitConcurrency } from '../throttle.js'
 import { loadConfig } from '../config.js'
 import type { MonthSource, PaperSource, Problem } from '../types.js'
@@ -57,6 +56,12 @@ export interface LoadOptions {
   remember?: boolean
   /** Bytes of files already read (such as to fingerprint the folder), by absolute path. */
   files?: ReadonlyMap<string, Uint8Array>
+  /**
+   * {@link hashOf} the bytes of files, by absolute path, as a fingerprint of the folder found
+   * them: a file whose parse in {@link parses} has that hash is not read. Files given in
+   * {@link files} are hashed here too.
+   */
+  hashes?: ReadonlyMap<string, string>
   /**
    * The files that may have changed since the last load of this process began, by absolute path:
    * a file of that load not named here is taken as it was, without even a stat. For a caller
@@ -123,20 +128,29 @@ export async function loadContent(contentDir: string, options: LoadOptions = {})
   for (const entry of entries) {
     if (entry.isDirectory() && monthFolder.test(entry.name) && !keptMonth(entry.name)) listings.set(entry.name, readdir(path.join(root, entry.name), { withFileTypes: true }))
   }
-  const reads = new Map<string, Promise<{ text?: string; problems: Problem[] }>>()
+  const reads = new Map<string, Promise<FileRead>>()
+  /** Files not read ahead: their parse may be in the cache. */
+  const later = new Map<string, { link: boolean; hash: string }>()
   const reading = limitConcurrency(64)
   const nextRead = new Map<string, ReadFile>()
   for (const [name, listing] of listings) {
     for (const f of await listing) {
       if (!f.name.endsWith('.md')) continue
       const fileAbs = path.join(root, name, f.name)
-      const result = reading(async () => {
+      // A file whose hash is known (a fingerprint of the folder found it, without reading it
+      // when its stat was as before) is read only if its parse is not in the cache.
+      const knownHash = options.hashes?.get(fileAbs)
+      if (knownHash !== undefined && !options.files?.has(fileAbs) && !f.isSymbolicLink() && options.parses?.size) {
+        later.set(fileAbs, { link: false, hash: knownHash })
+        continue
+      }
+      const result = reading(async (): Promise<FileRead> => {
         const fileProblems: Problem[] = []
         const known = options.files?.get(fileAbs)
         const unseen = remember && !known && !f.isSymbolicLink() && options.changedSince && !options.changedSince.has(fileAbs) ? lastRead.get(fileAbs) : undefined
         if (unseen) {
           nextRead.set(fileAbs, unseen)
-          return { text: unseen.text, problems: [] }
+          return { text: unseen.text, hash: unseen.hash, problems: [] }
         }
         // A long-lived process (the dev server) reads again only the files whose size, time or
         // identity changed since its last load: a stat instead of a read. (Synchronous: a stat is
@@ -147,12 +161,12 @@ export async function loadContent(contentDir: string, options: LoadOptions = {})
           const last = lastRead.get(fileAbs)
           if (last && last.size === seen.size && last.mtimeMs === seen.mtimeMs && last.ino === seen.ino && unchangedSince(last)) {
             nextRead.set(fileAbs, last)
-            return { text: last.text, problems: [] }
+            return { text: last.text, hash: last.hash, problems: [] }
           }
         }
-        const text = await readContentFile(fileAbs, realRoot, display(fileAbs), fileProblems, f.isSymbolicLink(), known)
-        if (seen && text !== undefined && fileProblems.length === 0) nextRead.set(fileAbs, { size: seen.size, mtimeMs: seen.mtimeMs, ino: seen.ino, at: seenAt, text })
-        return text === undefined ? { problems: fileProblems } : { text, problems: fileProblems }
+        const read = await readContentFile(fileAbs, realRoot, display(fileAbs), fileProblems, f.isSymbolicLink(), known, known && options.hashes?.get(fileAbs))
+        if (seen && read && fileProblems.length === 0) nextRead.set(fileAbs, { size: seen.size, mtimeMs: seen.mtimeMs, ino: seen.ino, at: seenAt, ...read })
+        return { ...read, problems: fileProblems }
       })
       // A file that is never looked at (a translation into an unknown language) must not fail the process.
       result.catch(() => {})
@@ -182,30 +196,47 @@ export async function loadContent(contentDir: string, options: LoadOptions = {})
     if (!load) {
       const into: Problem[] = []
       const made: MonthLoad = { papers: [], translations: { months: [], papers: [] }, problems: into, parsed: [], read: [], links: false }
-      const parseOnce = <T>(kind: string, fileAbs: string, shown: string, text: string, parse: (into: Problem[], hash: string) => T): T => {
+      /** The file's parse: the last one of this process or the cache's when its bytes are the same, else a new one. */
+      const parseOnce = async <T>(kind: string, fileAbs: string, shown: string, file: FileHash, parse: (text: string, into: Problem[], hash: string) => T): Promise<T | undefined> => {
         const key = `${kind}\0${fileAbs}\0${shown}`
         let entry = remember ? lastParsed.get(key) : undefined
-        if (entry?.text !== text) {
-          // One hash of the text: to find its parse in the cache, to store it, and for its records' keys.
-          const hash = hashOf(text)
+        if (entry?.hash !== file.hash) {
+          // One hash of the bytes: to find the parse in the cache, to store it, and for its records' keys.
           const kept = options.parses?.get(key)
-          entry = kept && restoreParse(kept, text, hash)
+          entry = kept && restoreParse(kept, file.hash)
           if (entry) restored++
           else {
+            const read = file.text === undefined ? await readLater(fileAbs) : file
+            if (read?.text === undefined) return undefined
             const problems: Problem[] = []
-            entry = { text, hash, value: parse(problems, hash), problems }
+            entry = { hash: read.hash, value: parse(read.text, problems, read.hash), problems }
           }
         }
         made.parsed.push([key, entry])
         into.push(...entry.problems)
         return entry.value as T
       }
-      const read = async (fileAbs: string): Promise<string | undefined> => {
-        const { text, problems: fileProblems } = await reads.get(fileAbs)!
+      /** A file's hash, and its text when it was read (a file not read ahead is read only if its parse is not in the cache). */
+      const read = async (fileAbs: string): Promise<FileHash | undefined> => {
+        const waiting = later.get(fileAbs)
+        if (waiting) return { hash: waiting.hash }
+        const { text, hash, problems: fileProblems } = await reads.get(fileAbs)!
         into.push(...fileProblems)
         const kept = nextRead.get(fileAbs)
         if (kept) made.read.push([fileAbs, kept])
-        return text
+        return text === undefined || hash === undefined ? undefined : { text, hash }
+      }
+      /** Read a file that was not read ahead. */
+      const readLater = async (fileAbs: string): Promise<FileHash | undefined> => {
+        const fileProblems: Problem[] = []
+        const done = await readContentFile(fileAbs, realRoot, display(fileAbs), fileProblems, false)
+        into.push(...fileProblems)
+        return done
+      }
+      /** A file's text, read now if it was not read ahead. */
+      const textOf = async (fileAbs: string): Promise<string | undefined> => {
+        const file = await read(fileAbs)
+        return file && (file.text ?? (await readLater(fileAbs))?.text)
       }
       const files = (await listings.get(month)!).filter((f) => f.name.endsWith('.md')).sort((a, b) => (a.name < b.name ? -1 : 1))
       made.links = files.some((f) => f.isSymbolicLink())
@@ -230,14 +261,14 @@ export async function loadContent(contentDir: string, options: LoadOptions = {})
             into.push(problem(shown, 1, 1, `\`${f.name}\` is a translation into the default language \`${language}\`; the original, \`${stem.slice(0, dot)}.md\`, is already in it`, 'translation-into-default-language'))
             continue
           }
-          const text = await read(fileAbs)
+          const text = await textOf(fileAbs)
           if (text !== undefined) pending.push({ base: stem.slice(0, dot), language, abs: fileAbs, shown, text })
           continue
         }
-        const text = await read(fileAbs)
-        if (text === undefined) continue
+        const file = await read(fileAbs)
+        if (file === undefined) continue
         if (f.name === 'index.md') {
-          monthSource = parseOnce(`month ${month}`, fileAbs, shown, text, (into, hash) => parseMonth(text, hash, month, fileAbs, shown, into))
+          monthSource = await parseOnce(`month ${month}`, fileAbs, shown, file, (text, into, hash) => parseMonth(text, hash, month, fileAbs, shown, into))
           continue
         }
         const slug = stem
@@ -249,7 +280,7 @@ export async function loadContent(contentDir: string, options: LoadOptions = {})
           into.push(problem(shown, 1, 1, `File name \`${f.name}\` is not a valid slug: use lower-case letters, digits and single dashes, at most ${maxSlugLength} characters`, 'invalid-slug'))
           continue
         }
-        const paper = parseOnce(`paper ${month} ${slug}`, fileAbs, shown, text, (into, hash) => parsePaper(text, hash, month, slug, fileAbs, shown, into))
+        const paper = await parseOnce(`paper ${month} ${slug}`, fileAbs, shown, file, (text, into, hash) => parsePaper(text, hash, month, slug, fileAbs, shown, into))
         originals.set(slug, paper)
         if (paper && (!paper.draft || options.drafts)) made.papers.push(paper)
       }
@@ -293,69 +324,45 @@ export async function loadContent(contentDir: string, options: LoadOptions = {})
   return { config, months, papers, translations, problems, parses: parsed, restored }
 }
 
-/** A file's parse: its text, what came of it, and the problems found. */
+/** A file's parse: a hash of its bytes, what came of it, and the problems found. */
 export interface Parsed {
-  text: string
-  /** {@link hashOf} the text. */
+  /** {@link hashOf} the file's bytes. */
   hash: string
   value: unknown
   problems: Problem[]
 }
 
 /**
- * A parse as a cache keeps it: a hash of the text in place of the text, and the value's fields
- * that are parts of the text (the body, the whole file) as their places in it. A fifth of the
- * size of the parse, so a cache of thousands of files is quick to read.
+ * A parse as a cache keeps it: the parse itself, body and all, so that a file whose bytes are
+ * the same (as the fingerprint of the folder found from its stat) is not even read.
  */
 export interface StoredParse {
   hash: string
-  /** The value, with the fields in `slices` empty. */
   value: unknown
-  /** Field of the value: newlines it starts with, then where in the text the rest starts and ends. */
-  slices: Array<[string, number, number, number]>
   problems: Problem[]
 }
 
-const storedParses = new WeakMap<Parsed, StoredParse>()
-
 /** A parse as a cache keeps it (see {@link StoredParse}). */
 export function storeParse(parse: Parsed): StoredParse {
-  let stored = storedParses.get(parse)
-  if (stored) return stored
-  let value = parse.value
-  const slices: StoredParse['slices'] = []
-  if (value && typeof value === 'object' && !Array.isArray(value)) {
-    const rest: Record<string, unknown> = { ...(value as Record<string, unknown>) }
-    for (const [field, part] of Object.entries(rest)) {
-      if (typeof part !== 'string' || part.length < 64) continue
-      // A body is padded with a newline per line of front matter, to keep its line numbers.
-      const padding = part.length - part.replace(/^\n+/, '').length
-      const at = parse.text.indexOf(part.slice(padding))
-      if (at < 0) continue
-      slices.push([field, padding, at, at + part.length - padding])
-      // The field stays, empty, so that it keeps its place among the others.
-      rest[field] = ''
-    }
-    value = rest
-  }
-  stored = { hash: parse.hash, value, slices, problems: parse.problems }
-  storedParses.set(parse, stored)
-  return stored
+  return parse
 }
 
-/** The parse a cache kept, when it was made from this text. */
-function restoreParse(stored: StoredParse, text: string, hash: string): Parsed | undefined {
-  if (stored.hash !== hash) return undefined
-  let value = stored.value
-  if (stored.slices.length > 0) {
-    const full: Record<string, unknown> = { ...(value as Record<string, unknown>) }
-    // Strings of their own, not slices of the text: the text can go once its records are made.
-    for (const [field, padding, start, end] of stored.slices) full[field] = ownString('\n'.repeat(padding) + text.slice(start, end))
-    value = full
-  }
-  const parse: Parsed = { text, hash, value, problems: stored.problems }
-  storedParses.set(parse, stored)
-  return parse
+/** The parse a cache kept, when it was made from a file with these bytes. */
+function restoreParse(stored: StoredParse, hash: string): Parsed | undefined {
+  return stored.hash === hash ? stored : undefined
+}
+
+/** A file's hash ({@link hashOf} its bytes), and its text when it was read. */
+interface FileHash {
+  hash: string
+  text?: string
+}
+
+/** A file read ahead: its text and hash, unless it could not be read (see the problems). */
+interface FileRead {
+  text?: string
+  hash?: string
+  problems: Problem[]
 }
 
 /** What one month folder of a load came to. */
@@ -386,6 +393,7 @@ interface ReadFile {
   /** When its stat was taken, in milliseconds since the epoch. */
   at: number
   text: string
+  hash: string
 }
 let lastRead = new Map<string, ReadFile>()
 
@@ -394,7 +402,11 @@ function unchangedSince(file: ReadFile): boolean {
   return statStandsForBytes(file.mtimeMs, file.at)
 }
 
-async function readContentFile(abs: string, realRoot: string, shown: string, problems: Problem[], symbolicLink: boolean, known?: Uint8Array): Promise<string | undefined> {
+/**
+ * A content file's text and {@link hashOf} its bytes, or undefined when it cannot be used (see
+ * the problems: a link out of the folder, too large, not text).
+ */
+async function readContentFile(abs: string, realRoot: string, shown: string, problems: Problem[], symbolicLink: boolean, known?: Uint8Array, knownHash?: string): Promise<{ text: string; hash: string } | undefined> {
   // The folder listing tells a link from a file: no stat per file.
   if (symbolicLink) {
     let target: string
@@ -409,7 +421,13 @@ async function readContentFile(abs: string, realRoot: string, shown: string, pro
       return undefined
     }
   }
-  const bytes = known ?? (await readFile(abs))
+  let bytes: Uint8Array
+  try {
+    bytes = known ?? (await readFile(abs))
+  } catch {
+    problems.push(problem(shown, 1, 1, 'File cannot be read', 'unreadable-file'))
+    return undefined
+  }
   if (bytes.byteLength > maxFileBytes) {
     problems.push(problem(shown, 1, 1, `File is ${bytes.byteLength} bytes; the limit is ${maxFileBytes}`, 'file-too-large'))
     return undefined
@@ -419,7 +437,7 @@ async function readContentFile(abs: string, realRoot: string, shown: string, pro
     problems.push(problem(shown, decoded.line, decoded.column, decoded.message, decoded.ruleId))
     return undefined
   }
-  return decoded.text.replace(/^\uFEFF/, '')
+  return { text: decoded.text.replace(/^\uFEFF/, ''), hash: knownHash ?? hashOf(bytes) }
 }
 
 function parseFront<T>(
