@@ -366,7 +366,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const version = hashOf(toolVersions, await codeVersion(), JSON.stringify(config), String(options.drafts ?? false))
   const renderer = createRenderer(templatesDir, site, assetVersion, { images, version, searchBundles: bundles, ...(tracker ? { tracker } : {}) })
   // What each page, feed and image was made from, to keep those whose inputs did not change.
-  const keys = new BuildKeys(tracker, previousMeta?.pageKeys, hashOf(renderer.scope, version))
+  const keys = new BuildKeys(tracker, previousMeta?.pageKeys, hashOf(renderer.scope, version), tracker && structureOf(papers, months))
   const staticFiles: OutputFile[] = [...katex.files, ...(await fontAssets()), ...publicFiles, ...figureFiles]
   // KaTeX's stylesheet and the site's in one file: a page waits for one stylesheet, not two,
   // before its first paint. (A public file of that name is the site's own.)
@@ -675,6 +675,18 @@ interface MadeGraph {
   site: Site
   problems: Problem[]
   tracker?: SiteTracker
+}
+
+/**
+ * A fingerprint of what the site graph's structure is made from: every paper's and month's place
+ * in it ({@link paperPlaceFields}, {@link monthPlaceFields}), in order. With the same settings,
+ * the same structure makes the same graph but for the records' other fields (see {@link BuildKeys}).
+ */
+function structureOf(papers: readonly Paper[], months: readonly Month[]): string {
+  const places: string[] = []
+  for (const paper of papers) places.push(JSON.stringify(paperPlaceFields.map((field) => paper[field])))
+  for (const month of months) places.push(JSON.stringify(monthPlaceFields.map((field) => month[field])))
+  return hashOf(...places)
 }
 
 /** The graph of the last good build of this process (see {@link replacedRecords}). */

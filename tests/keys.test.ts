@@ -2,14 +2,26 @@ import { describe, expect, it } from 'vitest'
 import { BuildKeys, type PageKeys } from '../src/render/keys.js'
 import type { SiteTracker } from '../src/render/tracking.js'
 
-/** The one thing BuildKeys asks of a tracker: each part's current fingerprint. */
-function prints(table: Record<string, string>): SiteTracker {
-  return { fingerprint: (id: string) => table[id] } as unknown as SiteTracker
+/** What BuildKeys asks of a tracker: each part's current fingerprint, and the input of a paper's or month's part. */
+function prints(table: Record<string, string>, inputs: Record<string, string> = {}, asked: string[] = []): SiteTracker {
+  return {
+    fingerprint: (id: string) => {
+      asked.push(id)
+      return table[id]
+    },
+    input: (id: string) => inputs[id]
+  } as unknown as SiteTracker
 }
 
 /** One build: `made` files rendered with their reads, `kept` files taken as they were when unchanged. */
-function build(previous: PageKeys | undefined, table: Record<string, string>, made: Record<string, string[]>, kept: string[]): { keys: PageKeys; same: Record<string, boolean> } {
-  const keys = new BuildKeys(prints(table), previous, 'scope')
+function build(
+  previous: PageKeys | undefined,
+  table: Record<string, string>,
+  made: Record<string, string[]>,
+  kept: string[],
+  { inputs, structure, asked }: { inputs?: Record<string, string>; structure?: string; asked?: string[] } = {}
+): { keys: PageKeys; same: Record<string, boolean> } {
+  const keys = new BuildKeys(prints(table, inputs, asked), previous, 'scope', structure)
   const same: Record<string, boolean> = {}
   for (const id of kept) {
     const found = keys.unchanged(id, () => undefined, true)
@@ -47,5 +59,46 @@ describe('BuildKeys', () => {
     expect(second.parts).toEqual(['b', 'd'])
     expect(second.prints).toEqual(['9', '4'])
     expect(build(second, { b: '9', d: '4' }, {}, ['x']).same).toEqual({ x: true })
+  })
+
+  describe('with the structure of the graph', () => {
+    // Parts: a tag (t), a paper's place (p), its content (P), a template file (f).
+    const parts = { 't en x': 'T1', 'p en 2021-01/a': 'p1', 'P a.md': 'P1', 'f page.eta': 'F1' }
+    const inputs = { 'p en 2021-01/a': 'head-1', 'P a.md': 'content-1' }
+    const made = { page: Object.keys(parts) }
+    const first = build(undefined, parts, made, [], { inputs, structure: 'S' }).keys
+
+    it('keeps the inputs of paper parts with the keys, shortened', () => {
+      expect(first.structure).toBe('S')
+      expect(first.inputs).toEqual(first.parts.map((part) => (part in inputs ? inputs[part as keyof typeof inputs].slice(0, 16) : '')))
+    })
+
+    it('the same structure: works out the fingerprints of the template files alone', () => {
+      const asked: string[] = []
+      // The table has none of the graph's parts: were they asked for, the page would not be kept.
+      expect(build(first, { 'f page.eta': 'F1' }, {}, ['page'], { inputs, structure: 'S', asked }).same).toEqual({ page: true })
+      expect(asked).toEqual(['f page.eta'])
+    })
+
+    it('the same structure and a paper whose head changed: that part changed, without its fingerprint', () => {
+      const asked: string[] = []
+      const next = build(first, { ...parts, 'p en 2021-01/a': 'p2' }, {}, ['page'], { inputs: { ...inputs, 'p en 2021-01/a': 'head-2' }, structure: 'S', asked })
+      expect(next.same).toEqual({ page: false })
+      expect(asked).not.toContain('t en x')
+    })
+
+    it('a paper whose content changed: its content part changed, whatever the structure', () => {
+      expect(build(first, parts, {}, ['page'], { inputs: { ...inputs, 'P a.md': 'content-2' }, structure: 'S' }).same).toEqual({ page: false })
+      expect(build(first, parts, {}, ['page'], { inputs: { ...inputs, 'P a.md': 'content-2' }, structure: 'S2' }).same).toEqual({ page: false })
+    })
+
+    it('another structure: the graph parts are worked out, and a changed one is found', () => {
+      const asked: string[] = []
+      expect(build(first, parts, {}, ['page'], { inputs, structure: 'S2', asked }).same).toEqual({ page: true })
+      expect(asked).toContain('t en x')
+      expect(build(first, { ...parts, 't en x': 'T2' }, {}, ['page'], { inputs, structure: 'S2' }).same).toEqual({ page: false })
+      // Without a structure, too.
+      expect(build(first, { ...parts, 't en x': 'T2' }, {}, ['page'], { inputs }).same).toEqual({ page: false })
+    })
   })
 })

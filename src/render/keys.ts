@@ -11,9 +11,22 @@ export interface PageKeys {
   pages: Record<string, [string, ...number[]]>
   /** The fingerprint each part had, in the order of `parts`. */
   prints?: string[]
+  /**
+   * What each part's fingerprint was made from besides the graph's structure (see
+   * {@link SiteTracker.input}), shortened; empty for the others. In the order of `parts`.
+   */
+  inputs?: string[]
   /** Everything else every key was made from (settings, templates folder, tool versions). */
   scope?: string
+  /** A fingerprint of the site graph's structure (see {@link BuildKeys}). */
+  structure?: string
 }
+
+/** Characters of an input kept (see {@link PageKeys.inputs}): 96 bits of a hash. */
+const inputLength = 16
+
+/** Parts whose fingerprints follow from the graph's structure alone: tags, authors, editions, related papers. */
+const structural = new Set(['t', 'a', 'e', 'r'])
 
 /** The index of each part of keys a build of this process finished with, by part. */
 const partIndexes = new WeakMap<PageKeys, Map<string, number>>()
@@ -39,19 +52,30 @@ export class BuildKeys {
   /** Whether a part of the previous build has the fingerprint it had then: 0 unknown, 1 same, 2 changed. */
   private readonly sameParts: Uint8Array
   private readonly sameScope: boolean
+  /** The graph's structure is the previous build's, with the same scope. */
+  private readonly sameStructure: boolean
 
   /**
+   * Most parts' fingerprints need not be worked out to know they did not change. When the graph's
+   * structure is the previous build's (every paper's and month's place in it, see
+   * `paperPlaceFields`, with the same settings), a part that follows from the structure alone
+   * (a tag, an author, an edition, related papers) is the same, and a paper's or month's part is
+   * the same when its record's print is (see {@link SiteTracker.input}). A paper's content part
+   * depends on its record's print alone, whatever the structure.
+   *
    * @param tracker fingerprints the parts; without one, nothing is ever kept
    * @param previous the previous build's keys
    * @param scope everything else this build's keys are made from
+   * @param structure a fingerprint of the graph's structure, when the caller has one
    */
   constructor(
     private readonly tracker: SiteTracker | undefined,
     private readonly previous: PageKeys | undefined,
-    scope: string
+    scope: string,
+    structure?: string
   ) {
     const parts = tracker && previous ? [...previous.parts] : []
-    this.next = { parts, pages: {}, prints: new Array<string>(parts.length).fill(''), scope }
+    this.next = { parts, pages: {}, prints: new Array<string>(parts.length).fill(''), inputs: new Array<string>(parts.length).fill(''), scope, ...(structure === undefined ? {} : { structure }) }
     // The parts' indexes, as the build that made `previous` left them, when it was of this process.
     const index = previous && partIndexes.get(previous)
     if (index && index.size === parts.length) this.partIndex = index
@@ -59,6 +83,7 @@ export class BuildKeys {
     this.used = new Uint8Array(Math.max(16, parts.length * 2))
     this.sameParts = new Uint8Array(parts.length)
     this.sameScope = previous?.scope === scope
+    this.sameStructure = this.sameScope && structure !== undefined && previous?.structure === structure && previous.inputs?.length === previous.parts.length
   }
 
   /** Record what a file was made from: its key and the parts it read. */
@@ -68,6 +93,7 @@ export class BuildKeys {
       if (i === undefined) {
         i = this.next.parts.push(part) - 1
         this.next.prints!.push('')
+        this.next.inputs!.push('')
         this.partIndex.set(part, i)
       }
       this.use(i)
@@ -115,7 +141,7 @@ export class BuildKeys {
 
   /** This build's keys, for the next build: parts no file read any more are left out. */
   finish(): PageKeys {
-    const { parts, prints, pages, scope } = this.next
+    const { parts, prints, inputs, pages } = this.next
     const count = parts.length
     let kept = 0
     for (let i = 0; i < count; i++) if (this.used[i]) kept++
@@ -125,11 +151,12 @@ export class BuildKeys {
       return this.next
     }
     const moved = new Int32Array(count).fill(-1)
-    const out: PageKeys = { parts: [], pages: {}, prints: [], ...(scope === undefined ? {} : { scope }) }
+    const out: PageKeys = { ...this.next, parts: [], pages: {}, prints: [], inputs: [] }
     for (let i = 0; i < count; i++) {
       if (!this.used[i]) continue
       moved[i] = out.parts.push(parts[i]!) - 1
       out.prints!.push(prints![i]!)
+      out.inputs!.push(inputs![i]!)
     }
     for (const [id, [key, ...indexes]] of Object.entries(pages)) out.pages[id] = [key, ...indexes.map((i) => moved[i]!)]
     return out
@@ -145,14 +172,30 @@ export class BuildKeys {
     if (this.used[i]) return
     this.used[i] = 1
     const previous = this.previous?.prints?.[i]
-    this.next.prints![i] = i < this.sameParts.length && this.partSame(i) && previous !== undefined ? previous : (this.tracker?.fingerprint(this.next.parts[i]!) ?? '')
+    if (i < this.sameParts.length && this.partSame(i) && previous !== undefined) {
+      this.next.prints![i] = previous
+      this.next.inputs![i] = this.previous!.inputs?.[i] ?? ''
+    } else {
+      const part = this.next.parts[i]!
+      this.next.prints![i] = this.tracker?.fingerprint(part) ?? ''
+      this.next.inputs![i] = this.tracker?.input(part)?.slice(0, inputLength) ?? ''
+    }
   }
 
   private partSame(i: number): boolean {
     let same = this.sameParts[i]
     if (!same) {
-      const print = this.previous?.prints?.[i]
-      same = print !== undefined && print !== '' && this.tracker?.fingerprint(this.previous!.parts[i]!) === print ? 1 : 2
+      const previous = this.previous!
+      const part = previous.parts[i]!
+      const print = previous.prints?.[i]
+      const input = previous.inputs?.[i]
+      const kind = part[0]!
+      if (print === undefined || print === '') same = 2
+      else if (this.sameStructure && structural.has(kind)) same = 1
+      else if (input && (kind === 'P' || (this.sameStructure && (kind === 'p' || kind === 'm')))) {
+        // The part's fingerprint is made from this input and the structure: it is the same exactly when the input is.
+        same = this.tracker?.input(part)?.slice(0, inputLength) === input ? 1 : 2
+      } else same = this.tracker?.fingerprint(part) === print ? 1 : 2
       this.sameParts[i] = same
     }
     return same === 1

@@ -255,6 +255,23 @@ export class SiteTracker {
     return hashOf(...parts)
   }
 
+  /**
+   * What a part's fingerprint is made from besides the graph's structure: the print of a paper's
+   * head (`p`) or whole record (`P`), or of a month's record (`m`). No hashing: the prints are the
+   * build's. Undefined for other parts, and for a part the site no longer has.
+   *
+   * @param id a part's name, as {@link end} returns them
+   */
+  input(id: string): string | undefined {
+    const kind = id[0]
+    if (kind !== 'p' && kind !== 'P' && kind !== 'm') return undefined
+    const record = this.records.get(id)
+    if (!record) return undefined
+    if (kind === 'p') return this.content.paperHead((record as SitePaper).paper)
+    if (kind === 'P') return this.content.paper(record as Paper)
+    return this.content.month((record as SiteMonth).source)
+  }
+
   private rankOf(sp: SitePaper): string {
     let rank = this.ranks.get(sp)
     if (rank === undefined) {
