@@ -366,7 +366,9 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const version = hashOf(toolVersions, await codeVersion(), JSON.stringify(config), String(options.drafts ?? false))
   const renderer = createRenderer(templatesDir, site, assetVersion, { images, version, searchBundles: bundles, ...(tracker ? { tracker } : {}) })
   // What each page, feed and image was made from, to keep those whose inputs did not change.
-  const keys = new BuildKeys(tracker, previousMeta?.pageKeys, hashOf(renderer.scope, version), tracker && structureOf(papers, months))
+  // A graph taken on from the last build has its structure, by the test that took it on.
+  const structure = tracker && ((replaced && previousGraph?.structure) || structureOf(papers, months))
+  const keys = new BuildKeys(tracker, previousMeta?.pageKeys, hashOf(renderer.scope, version), structure)
   const staticFiles: OutputFile[] = [...katex.files, ...(await fontAssets()), ...publicFiles, ...figureFiles]
   // KaTeX's stylesheet and the site's in one file: a page waits for one stylesheet, not two,
   // before its first paint. (A public file of that name is the site's own.)
@@ -586,7 +588,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     undoGraph()
     throw error
   }
-  if (options.cache !== false) lastGraph = { contentDir, config: configJson, months, monthPrints, papers, site, problems: siteProblems, ...(tracker ? { tracker } : {}) }
+  if (options.cache !== false) lastGraph = { contentDir, config: configJson, months, monthPrints, papers, site, problems: siteProblems, ...(tracker ? { tracker } : {}), ...(structure ? { structure } : {}) }
   // Now and then, what the cache holds for nothing goes (see sweepCache); a sweep that fails costs
   // only space.
   if (disk && options.cache !== false) {
@@ -675,6 +677,8 @@ interface MadeGraph {
   site: Site
   problems: Problem[]
   tracker?: SiteTracker
+  /** {@link structureOf} its papers and months, when worked out. */
+  structure?: string
 }
 
 /**
