@@ -143,8 +143,8 @@ export async function buildUnlessUpToDate(options: BuildOptions = {}): Promise<B
 
 /**
  * What the last {@link upToDate} found, when it was given these very options (the same object)
- * and found something to build: the site's fingerprint, the content files it read and hashed, and the
- * output's manifest. Given once; undefined otherwise.
+ * and found something to build: the site's fingerprint, the content files it read and hashed,
+ * and the output's manifest. Given once; undefined otherwise.
  */
 export function takeCheck(options: BuildOptions): Omit<Check, 'options'> | undefined {
   const check = lastCheck

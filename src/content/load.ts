@@ -130,7 +130,7 @@ export async function loadContent(contentDir: string, options: LoadOptions = {})
   }
   const reads = new Map<string, Promise<FileRead>>()
   /** Files not read ahead: their parse may be in the cache. */
-  const later = new Map<string, { link: boolean; hash: string }>()
+  const later = new Map<string, string>()
   const reading = limitConcurrency(64)
   const nextRead = new Map<string, ReadFile>()
   for (const [name, listing] of listings) {
@@ -141,7 +141,7 @@ export async function loadContent(contentDir: string, options: LoadOptions = {})
       // when its stat was as before) is read only if its parse is not in the cache.
       const knownHash = options.hashes?.get(fileAbs)
       if (knownHash !== undefined && !options.files?.has(fileAbs) && !f.isSymbolicLink() && options.parses?.size) {
-        later.set(fileAbs, { link: false, hash: knownHash })
+        later.set(fileAbs, knownHash)
         continue
       }
       const result = reading(async (): Promise<FileRead> => {
@@ -197,7 +197,7 @@ export async function loadContent(contentDir: string, options: LoadOptions = {})
       const into: Problem[] = []
       const made: MonthLoad = { papers: [], translations: { months: [], papers: [] }, problems: into, parsed: [], read: [], links: false }
       /** The file's parse: the last one of this process or the cache's when its bytes are the same, else a new one. */
-      const parseOnce = async <T>(kind: string, fileAbs: string, shown: string, file: FileHash, parse: (text: string, into: Problem[], hash: string) => T): Promise<T | undefined> => {
+      const parseOnce = async <T>(kind: string, fileAbs: string, shown: string, file: HashedFile, parse: (text: string, into: Problem[], hash: string) => T): Promise<T | undefined> => {
         const key = `${kind}\0${fileAbs}\0${shown}`
         let entry = remember ? lastParsed.get(key) : undefined
         if (entry?.hash !== file.hash) {
@@ -217,9 +217,9 @@ export async function loadContent(contentDir: string, options: LoadOptions = {})
         return entry.value as T
       }
       /** A file's hash, and its text when it was read (a file not read ahead is read only if its parse is not in the cache). */
-      const read = async (fileAbs: string): Promise<FileHash | undefined> => {
-        const waiting = later.get(fileAbs)
-        if (waiting) return { hash: waiting.hash }
+      const read = async (fileAbs: string): Promise<HashedFile | undefined> => {
+        const known = later.get(fileAbs)
+        if (known !== undefined) return { hash: known }
         const { text, hash, problems: fileProblems } = await reads.get(fileAbs)!
         into.push(...fileProblems)
         const kept = nextRead.get(fileAbs)
@@ -227,7 +227,7 @@ export async function loadContent(contentDir: string, options: LoadOptions = {})
         return text === undefined || hash === undefined ? undefined : { text, hash }
       }
       /** Read a file that was not read ahead. */
-      const readLater = async (fileAbs: string): Promise<FileHash | undefined> => {
+      const readLater = async (fileAbs: string): Promise<HashedFile | undefined> => {
         const fileProblems: Problem[] = []
         const done = await readContentFile(fileAbs, realRoot, display(fileAbs), fileProblems, false)
         into.push(...fileProblems)
@@ -353,7 +353,7 @@ function restoreParse(stored: StoredParse, hash: string): Parsed | undefined {
 }
 
 /** A file's hash ({@link hashOf} its bytes), and its text when it was read. */
-interface FileHash {
+interface HashedFile {
   hash: string
   text?: string
 }
