@@ -118,6 +118,26 @@ const require = createRequire(import.meta.url)
  * @param options see {@link BuildOptions}
  */
 export async function build(options: BuildOptions = {}): Promise<BuildResult> {
+  const search: SearchState = { open: false }
+  try {
+    return await runBuild(options, search)
+  } finally {
+    // Whatever way the build ended, the indexer it started is stopped, once the part it was given
+    // is done: stopped midway, the part would start a new helper to close itself.
+    if (search.open) {
+      await search.indexing?.catch(() => {})
+      await stopSearchIndexer().catch(() => {})
+    }
+  }
+}
+
+/** Whether a build has the search indexer's helper process running, and the part it was given first. */
+interface SearchState {
+  open: boolean
+  indexing?: Promise<unknown>
+}
+
+async function runBuild(options: BuildOptions, search: SearchState): Promise<BuildResult> {
   const started = performance.now()
   // Milliseconds spent in each phase, for the benchmark and for people who wonder where time goes.
   const timings: Record<string, number> = {}
@@ -342,6 +362,33 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   problems.push(...siteProblems)
   if (problems.some((p) => p.severity === 'error')) return finish(problems, false, 0, 0, site)
 
+  // The search index's parts and what each holds come from the site graph alone. The first part
+  // whose documents changed goes to the indexer now, before the pages are set up: after an edit,
+  // indexing that part is what a build waits for last.
+  const searchParts = searchShards(site, options.searchShardSize)
+  const bundles = searchBundles(searchParts)
+  const version = hashOf(toolVersions, await codeVersion(), JSON.stringify(config), String(options.drafts ?? false))
+  const wantSearch = options.search ?? !options.dryRun
+  // Collage's code and the settings (month titles, languages) shape the documents too.
+  const searchVersion = hashOf(versionOf('pagefind'), version)
+  // Each part of the index is made again only when a document it holds changed: a document is
+  // named by the fingerprint of the record it shows, so no document is made to find that out.
+  const shards = (wantSearch ? searchParts : []).map((shard) => ({
+    ...shard,
+    key: hashOf(searchVersion, shard.bundle, ...shard.sources.flatMap((d) => (d.paper ? [d.url, printOf(d.paper.paper)] : [d.url, printOf(d.month!.source), d.month!.title]))),
+    kept: new Set<string>()
+  }))
+  // Pages are kept only by a build that tracks what they read (see `tracker` below); so are the index's parts.
+  const tracking = writer !== undefined && !options.dryRun && options.cache !== false
+  const firstChanged = shards.find((shard) => !tracking || previousMeta?.searchShards?.[shard.bundle]?.key !== shard.key)
+  let early: { shard: (typeof shards)[number]; indexing: ReturnType<typeof indexShard> } | undefined
+  if (firstChanged) {
+    search.open = true
+    early = { shard: firstChanged, indexing: indexShard(firstChanged) }
+    early.indexing.catch(() => {})
+    search.indexing = early.indexing
+  }
+
   const katex = await katexAssets()
   const publicFiles = await listFolder(publicDir)
   const publicCss = publicFiles.filter((f): f is { path: string; copyFrom: string } => f.path.endsWith('.css') && 'copyFrom' in f)
@@ -352,7 +399,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   // Pages are rendered again only when something they read changed since the previous build.
   const contentPrints = { paper: printOf, paperHead: headOf, month: printOf }
   let tracker: SiteTracker | undefined
-  if (writer && !options.dryRun && options.cache !== false) {
+  if (tracking) {
     if (replaced && previousGraph?.tracker) {
       tracker = previousGraph.tracker
       tracker.carryOver(contentPrints, replaced)
@@ -361,9 +408,6 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     }
   }
   // The search page loads every part of the index: their folders are part of every page's key.
-  const searchParts = searchShards(site, options.searchShardSize)
-  const bundles = searchBundles(searchParts)
-  const version = hashOf(toolVersions, await codeVersion(), JSON.stringify(config), String(options.drafts ?? false))
   const renderer = createRenderer(templatesDir, site, assetVersion, { images, version, searchBundles: bundles, ...(tracker ? { tracker } : {}) })
   // What each page, feed and image was made from, to keep those whose inputs did not change.
   // A graph taken on from the last build has its structure, by the test that took it on.
@@ -389,23 +433,12 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   // Pages are written as they are rendered: the whole site is never held in memory at once.
   mark('graph')
   const session = options.dryRun || !writer ? discardSession : await writer.open()
-  // What the search index holds comes from the site graph, known before any page is rendered.
-  const wantSearch = options.search ?? !options.dryRun
-  // Collage's code and the settings (month titles, languages) shape the documents too.
-  const searchVersion = hashOf(versionOf('pagefind'), version)
-  // Each part of the index is made again only when a document it holds changed: a document is
-  // named by the fingerprint of the record it shows, so no document is made to find that out.
-  const shards = (wantSearch ? searchParts : []).map((shard) => ({
-    ...shard,
-    key: hashOf(searchVersion, shard.bundle, ...shard.sources.flatMap((d) => (d.paper ? [d.url, printOf(d.paper.paper)] : [d.url, printOf(d.month!.source), d.month!.title]))),
-    kept: new Set<string>()
-  }))
   const searchMeta: Record<string, { key: string; files: string[] }> = {}
-  let indexerOpen = false
   let changedShards: typeof shards = []
   let feeding: Promise<void> = Promise.resolve()
   const closeSearch = async (): Promise<void> => {
-    if (indexerOpen) await stopSearchIndexer().catch(() => {})
+    if (search.open) await stopSearchIndexer().catch(() => {})
+    search.open = false
   }
   let pages = 0
   let reused = 0
@@ -444,8 +477,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     feeding = (async () => {
       let written: Promise<void> = Promise.resolve()
       for (const shard of changedShards) {
-        indexerOpen = true
-        const done = indexShard(shard).then(async ({ files, errors }) => {
+        search.open = true
+        const done = (shard === early?.shard ? early.indexing : indexShard(shard)).then(async ({ files, errors }) => {
           for (const f of files) if (!shard.kept.has(f.path)) await write(f)
           for (const e of errors) problems.push({ file: '(search index)', line: 1, column: 1, message: e, ruleId: 'search-index', severity: 'warning' })
           // Its warnings are the index's too: a part with warnings is made again next time.
@@ -563,9 +596,9 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     }
     mark('feeds')
     await feeding
-    if (indexerOpen) {
+    if (search.open) {
       await stopSearchIndexer()
-      indexerOpen = false
+      search.open = false
     }
     const meta: BuildMeta = {
       fingerprint: fingerprint ?? '',

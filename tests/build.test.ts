@@ -277,7 +277,8 @@ describe('collage build (CLI)', () => {
 
   const cli = async (args: string[]) => {
     try {
-      const { stdout, stderr } = await run(process.execPath, [bin, ...args], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } })
+      // A command that never ends is stopped, and fails its test.
+      const { stdout, stderr } = await run(process.execPath, [bin, ...args], { cwd: dir, env: { ...process.env, NO_COLOR: '1' }, timeout: 30_000 })
       return { code: 0, stdout, stderr }
     } catch (error) {
       const e = error as { code: number; stdout: string; stderr: string }
@@ -305,6 +306,19 @@ describe('collage build (CLI)', () => {
     expect(lines.at(-1)).toBe('Build failed: 2 errors; dist was left as it was.')
     expect(await snapshot(path.join(dir, 'dist'))).toEqual(before)
   })
+
+  it('reports a broken link found after the search indexer started, and leaves the previous site', async () => {
+    await writeContent(path.join(dir, 'content'), { 'site.yaml': 'title: T\n', '2021-01/good.md': paperFile(), '2021-01/index.md': '---\nsummary: s\n---\nIntro.\n' })
+    await rm(path.join(dir, 'content', '2021-01', 'other.md'), { force: true })
+    expect((await cli(['build'])).code).toBe(0)
+    const before = await snapshot(path.join(dir, 'dist'))
+    // The summary changes, so its part of the search index is being made when the link is found broken.
+    await writeFile(path.join(dir, 'content', '2021-01', 'good.md'), paperFile({ body: 'See [the other one](/2021/01/nowhere/).' }))
+    const failed = await cli(['build'])
+    expect(failed.code).toBe(1)
+    expect(failed.stderr).toContain('(broken-link)')
+    expect(await snapshot(path.join(dir, 'dist'))).toEqual(before)
+  }, 60_000)
 
   it('exits 2 on wrong usage', async () => {
     expect((await cli(['build', '--base-url', 'not a url'])).code).toBe(2)

@@ -1,4 +1,5 @@
 import { readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises'
+import { execFileSync } from 'node:child_process'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { build, buildToMemory, forgetLastBuild } from '../src/build.js'
@@ -155,6 +156,25 @@ describe('incremental builds equal clean builds, byte for byte', () => {
     expect(takeCheck(buildOptions)).toBeUndefined()
     // The site is then built as usual.
     expect((await build(buildOptions)).upToDate ?? false).toBe(false)
+  })
+
+  it('stops the search indexer of a build that fails after starting it', async () => {
+    const gamma = path.join(dir, 'content/2021-02/gamma.md')
+    const text = await readFile(gamma, 'utf8')
+    // A changed summary: its part of the index goes to the indexer as soon as the graph is made,
+    // before the links are checked.
+    await writeFile(gamma, paperFile({ title: 'Gamma', date: '2021-02-01', tags: ['y'], body: 'See [nothing](/2021/02/nowhere/).' }))
+    const failed = await build({ ...options, cwd: dir })
+    expect(failed.ok).toBe(false)
+    expect(failed.problems.map((p) => p.ruleId)).toContain('broken-link')
+    // No helper process of the indexer is left running (a stopped one takes a moment to end).
+    const running = (): string[] =>
+      execFileSync('ps', ['-o', 'args=', '--ppid', String(process.pid)], { encoding: 'utf8' })
+        .split('\n')
+        .filter((line) => line.includes('pagefind') && !line.includes('<defunct>'))
+    for (let tries = 0; tries < 60 && running().length > 0; tries++) await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(running()).toEqual([])
+    await writeFile(gamma, text)
   })
 })
 
