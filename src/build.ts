@@ -2,7 +2,7 @@ import { readFile, realpath, stat } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { imageSize } from 'image-size'
-import { forgetParses, loadContent, storeParse, type LoadOptions, type StoredParse } from './content/load.js'
+import { ContentChangedError, forgetParses, loadContent, readBodyAgain, storeParse, type LoadOptions, type StoredParse } from './content/load.js'
 import { BucketedMap, codeVersion, DiskBytesCache, DiskValueCache, hashOf, sweepCache, toolVersions, versionOf } from './cache.js'
 import { createMarkdown, type Markdown, type Rendered } from './markdown/processor.js'
 import { renderAll } from './markdown/render-pool.js'
@@ -265,11 +265,12 @@ async function runBuild(options: BuildOptions, search: SearchState): Promise<Bui
       return
     }
     const job = jobOf()
-    lookups.push([job, cached(() => renderCache.get(key, () => runRenderJob(markdown, job)))])
+    const again = againOf(markdown, job)
+    lookups.push([job, cached(() => renderCache.get(key, again))])
   }
   allPapers.forEach((source, i) => {
     const key = paperKeys[i]!
-    find(key, () => ({ kind: 'paper', key, path: source.path, body: source.body, takeaway: source.takeaway, takeawayLine: source.takeawayLine, takeawayColumn: source.takeawayColumn, title: source.title, titleLine: source.titleLine, titleColumn: source.titleColumn }))
+    find(key, () => ({ kind: 'paper', key, path: source.path, file: source.absPath, hash: source.textHash, body: source.body, takeaway: source.takeaway, takeawayLine: source.takeawayLine, takeawayColumn: source.takeawayColumn, title: source.title, titleLine: source.titleLine, titleColumn: source.titleColumn }))
   })
   allMonths.forEach((source, i) => {
     const key = monthKeys[i]!
@@ -280,11 +281,15 @@ async function runBuild(options: BuildOptions, search: SearchState): Promise<Bui
     if (hit) rendered.set(job.key, hit)
     else jobs.push(job)
   }
+  lookups.length = 0
   mark('load')
   // Each file goes to the cache as it comes; its HTML is read back when a page needs it.
   const parallel = await renderAll(jobs, markdown, markdownOptions, async (job, file) => {
-    rendered.set(job.key, await renderCache.store(job.key, file, () => runRenderJob(markdown, job)))
+    rendered.set(job.key, await renderCache.store(job.key, file, againOf(markdown, job)))
   })
+  const renderedCount = jobs.length
+  // The bodies were needed to render: from here on, a rendering needed again reads its file again.
+  jobs.length = 0
   threads = parallel.threads
   await renderCache.close()
   if (options.cache !== false) lastRendered = rendered
@@ -339,6 +344,11 @@ async function runBuild(options: BuildOptions, search: SearchState): Promise<Bui
     monthPrints.push(print)
     months.push(month)
   }
+  // The records are made. Their sources hold every paper's whole body, which nothing needs any
+  // more (a rendering needed again reads its file again): they are let go.
+  allPapers.length = 0
+  loaded.papers.length = 0
+  loaded.translations.papers.length = 0
   mark('markdown')
   // A rebuild in this process (the dev server's) in which no paper or month moved in the graph, as
   // after an edit of a summary, a title or an intro, takes the last build's graph on, with the
@@ -618,6 +628,10 @@ async function runBuild(options: BuildOptions, search: SearchState): Promise<Bui
     await session.abort()
     await closeSearch()
     if (error instanceof OutputError) return finish([...problems, { file: options.outDir ?? 'dist', line: 1, column: 1, message: error.message, ruleId: 'unsafe-output', severity: 'error' }], false)
+    if (error instanceof ContentChangedError) {
+      const file = path.relative(cwd, error.file).split(path.sep).join('/')
+      return finish([...problems, { file, line: 1, column: 1, message: 'File changed while the site was being built: build again', ruleId: 'changed-during-build', severity: 'error' }], false)
+    }
     undoGraph()
     throw error
   }
@@ -632,7 +646,7 @@ async function runBuild(options: BuildOptions, search: SearchState): Promise<Bui
       // Left for the next build.
     }
   }
-  return { ...finish(problems, true, pages, fileCount + 1, site), reused, rendered: jobs.length, graphKept: replaced !== undefined, searchKept: wantSearch && changedShards.length === 0, searchIndexed: changedShards.length, ...(swept ? { swept } : {}), ...(extras ? { extras } : {}) }
+  return { ...finish(problems, true, pages, fileCount + 1, site), reused, rendered: renderedCount, graphKept: replaced !== undefined, searchKept: wantSearch && changedShards.length === 0, searchIndexed: changedShards.length, ...(swept ? { swept } : {}), ...(extras ? { extras } : {}) }
 }
 
 /** The feed entries memo of this process for builds of one version (see {@link feedJobs}). */
@@ -894,6 +908,17 @@ function monthKey(salt: string, source: MonthSource): string {
   return keyOnce(salt, source, () => hashOf(salt, 'month', monthPath(source), source.textHash, source.intro))
 }
 
+/**
+ * What renders a file again, for a rendering whose HTML is gone from the cache when a page needs
+ * it: for a paper, from its body read again from its file, so that the build need not keep every
+ * body for that (a month's intro stays in its job: there are few months).
+ */
+function againOf(markdown: Markdown, job: RenderJob): () => RenderedFile {
+  if (job.kind !== 'paper') return () => runRenderJob(markdown, job)
+  const { body: _body, ...light } = job
+  return () => runRenderJob(markdown, { ...light, body: readBodyAgain(light.file, light.hash) })
+}
+
 function monthPath(source: MonthSource): string {
   return source.path ?? `content/${source.key}/index.md`
 }
@@ -916,7 +941,8 @@ function renderPaper(source: PaperSource, rendered: RenderedFile, budget: number
       severity: 'warning'
     })
   }
-  const { figure: _figure, ...rest } = source
+  // Neither the figure as written (the record gets it resolved) nor the body (rendered, and large).
+  const { figure: _figure, body: _body, ...rest } = source
   // The HTML and the summary's text are looked at only when a page shows them (a rendering from
   // the cache reads them then), and are not kept here: a build does not hold them all at once.
   const renders: PaperRenderings = { summary, takeaway, title }

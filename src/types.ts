@@ -101,7 +101,7 @@ export interface MonthSource {
 }
 
 /** A paper with its Markdown rendered to HTML. */
-export interface Paper extends Omit<PaperSource, 'figure'> {
+export interface Paper extends Omit<PaperSource, 'figure' | 'body'> {
   summaryHtml: string
   takeawayHtml: string
   /** Plain text of the title (math as readable text), for `<title>` and meta tags. */

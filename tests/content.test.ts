@@ -2,9 +2,9 @@ import { readdir, readFile, symlink } from 'node:fs/promises'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { build } from '../src/build.js'
-import { forgetParses, loadContent, storeParse } from '../src/content/load.js'
+import { ContentChangedError, forgetParses, loadContent, readBodyAgain, storeParse } from '../src/content/load.js'
 import { hashOf } from '../src/cache.js'
-import { utimes, writeFile } from 'node:fs/promises'
+import { rm, utimes, writeFile } from 'node:fs/promises'
 import { paperFile, root, tempDir, writeContent } from './helpers/site.js'
 
 const invalidDir = path.join(root, 'tests', 'fixtures', 'invalid')
@@ -168,6 +168,17 @@ describe('loadContent', () => {
     // Without a stored parse, a file is read whatever its hash.
     const third = await loadContent(dir, { ...options, hashes })
     expect(third.papers.map((p) => p.title)).toEqual(['Changed Behind The Hash', 'B Changed'])
+  })
+
+  it('reads a paper body again as its parse has it, and refuses a file that changed since', async () => {
+    const dir = await contentWith({ '2021-01/a-paper.md': paperFile({ date: '2021-01-04', body: 'A summary with $a^2$ math.' }) })
+    const { papers } = await loadContent(dir, { cwd: path.dirname(dir), remember: false })
+    const paper = papers[0]!
+    expect(readBodyAgain(paper.absPath, paper.textHash)).toBe(paper.body)
+    await writeFile(paper.absPath, paperFile({ date: '2021-01-04', body: 'Another summary.' }))
+    expect(() => readBodyAgain(paper.absPath, paper.textHash)).toThrow(ContentChangedError)
+    await rm(paper.absPath)
+    expect(() => readBodyAgain(paper.absPath, paper.textHash)).toThrow(ContentChangedError)
   })
 
   it('loads a valid paper with its fields as written', async () => {

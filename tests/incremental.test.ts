@@ -126,11 +126,18 @@ describe('incremental builds equal clean builds, byte for byte', () => {
   })
 
   it('after a paper changes, with only the index of the rendered-Markdown cache left', async () => {
+    // A summary whose HTML is too large (and has a display formula) to be kept in the index.
+    const long = `${'Words about the method, its data and its results. '.repeat(24)}\n\n$$\\int_0^1 x^2\\,dx = \\tfrac{1}{3}$$`
+    await check(() => writeFile(path.join(dir, 'content/2021-01/alpha.md'), paperFile({ title: 'Alpha, revised', date: '2021-01-04', tags: ['x', 'z'], body: long })))
     // The first part of every file the last build used is also in one index file; the entries that
-    // hold the HTML are gone too, so pages that show a file render it again.
+    // hold the HTML are gone too, so pages that show a file render it again, from the file read again.
     await rm(path.join(dir, '.collage-cache/render/entries'), { recursive: true })
     const result = await check(() => writeFile(path.join(dir, 'content/2021-01/beta.md'), paperFile({ title: 'Beta, revised', date: '2021-01-11', tags: ['x', 'y'] })))
     expect(result.rendered).toBe(1)
+    // The month page, made again for Beta's new title, shows Alpha's summary, rendered again.
+    const monthPage = await readFile(path.join(dir, 'dist/2021/01/index.html'), 'utf8')
+    expect(monthPage).toContain('Words about the method')
+    expect(monthPage).toContain('\\tfrac{1}{3}</annotation>')
   })
 
   it('after a paper is deleted', async () => {

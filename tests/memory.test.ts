@@ -10,10 +10,13 @@ import { paperFile, root, useTempDirs, writeContent } from './helpers/site.js'
 const run = promisify(execFile)
 const newDir = useTempDirs()
 
-describe('a build keeps no file’s whole text', () => {
+describe('a build keeps no file’s whole text, and no paper’s body once rendered', () => {
   // A line of each file that no record holds: a YAML comment. Found in the heap, it means some
   // record still holds (or points into) the file's text.
   const marker = (i: number): string => `# only-in-the-file-${i}-${'x'.repeat(40)}`
+  // A line of each body that renders to nothing: a link definition no link uses. Found in the
+  // heap once the pages are made, it means a record still holds the body it was rendered from.
+  const bodyMarker = (i: number): string => `[unused-${i}]: https://example.org/only-in-the-body-${i}-${'y'.repeat(40)}`
 
   /** Build the site in a process of its own (the compiled code, as the command runs it), keep the graph, and return that process's heap as text. */
   async function heapAfterBuild(site: string): Promise<string> {
@@ -40,7 +43,7 @@ writeHeapSnapshot(${JSON.stringify(path.join(site, 'heap.json'))})
     const files: Record<string, string> = { 'site.yaml': 'title: Memory\nbaseUrl: https://example.org/\n' }
     for (let i = 0; i < 3; i++) {
       const title = `A paper on topic number ${i} with a long title`
-      files[`2021-01/p${i}.md`] = paperFile({ title, date: `2021-01-0${i + 1}`, extra: marker(i), body: `A summary of paper ${i}, long enough to be cut from the file: $x_${i}$.` })
+      files[`2021-01/p${i}.md`] = paperFile({ title, date: `2021-01-0${i + 1}`, extra: marker(i), body: `A summary of paper ${i}, long enough to be cut from the file: $x_${i}$.\n\n${bodyMarker(i)}` })
     }
     files['2021-01/index.md'] = `---\ntitle: January\n${marker(9)}\n---\nThe intro of the month, with enough words to be a slice.\n`
     await writeContent(path.join(site, 'content'), files)
@@ -49,12 +52,15 @@ writeHeapSnapshot(${JSON.stringify(path.join(site, 'heap.json'))})
     const cold = await heapAfterBuild(site)
     expect(cold).toContain('A paper on topic number 1 with a long title')
     for (const i of [0, 1, 2, 9]) expect(cold).not.toContain(marker(i))
+    // Nor the papers' bodies, once rendered.
+    for (const i of [0, 1, 2]) expect(cold).not.toContain(bodyMarker(i).slice(1))
 
     // The second, with the output gone, restores the parses from the cache: the same.
     await rm(path.join(site, 'dist'), { recursive: true })
     const warm = await heapAfterBuild(site)
     expect(warm).toContain('A paper on topic number 1 with a long title')
     for (const i of [0, 1, 2, 9]) expect(warm).not.toContain(marker(i))
+    for (const i of [0, 1, 2]) expect(warm).not.toContain(bodyMarker(i).slice(1))
   }, 60_000)
 })
 

@@ -16,7 +16,7 @@ function month(key: string): Month {
 function paper(month: string, slug: string, date: string, tags: string[] = []): Paper {
   return {
     slug, month, absPath: `/c/${month}/${slug}.md`, path: `content/${month}/${slug}.md`, title: slug, titleLine: 2, titleColumn: 8,
-    authors: ['A B'], year: 2020, date, links: {}, tags, takeaway: '', takeawayLine: 1, takeawayColumn: 1, draft: false, body: '', textHash: '',
+    authors: ['A B'], year: 2020, date, links: {}, tags, takeaway: '', takeawayLine: 1, takeawayColumn: 1, draft: false, textHash: '',
     summaryHtml: '', takeawayHtml: '', titleText: slug, titleHtml: slug, summaryText: '', takeawayText: '', wordCount: 0
   }
 }

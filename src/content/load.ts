@@ -1,4 +1,4 @@
-import { statSync, type Dirent, type Stats } from 'node:fs'
+import { readFileSync, statSync, type Dirent, type Stats } from 'node:fs'
 import { readdir, readFile, realpath } from 'node:fs/promises'
 import path from 'node:path'
 import type { Config } from '../config.js'
@@ -233,17 +233,18 @@ export async function loadContent(contentDir: string, options: LoadOptions = {})
         into.push(...fileProblems)
         return done
       }
-      /** A file's text, read now if it was not read ahead. */
-      const textOf = async (fileAbs: string): Promise<string | undefined> => {
+      /** A file's text and hash, read now if it was not read ahead. */
+      const textOf = async (fileAbs: string): Promise<{ text: string; hash: string } | undefined> => {
         const file = await read(fileAbs)
-        return file && (file.text ?? (await readLater(fileAbs))?.text)
+        const done = file?.text === undefined ? file && (await readLater(fileAbs)) : file
+        return done?.text === undefined ? undefined : { text: done.text, hash: done.hash }
       }
       const files = (await listings.get(month)!).filter((f) => f.name.endsWith('.md')).sort((a, b) => (a.name < b.name ? -1 : 1))
       made.links = files.some((f) => f.isSymbolicLink())
       let monthSource: MonthSource | undefined
       /** Every paper file of the month by slug, parsed or not (a draft or an invalid file has no paper). */
       const originals = new Map<string, PaperSource | undefined>()
-      const pending: Array<{ base: string; language: string; abs: string; shown: string; text: string }> = []
+      const pending: Array<{ base: string; language: string; abs: string; shown: string; text: string; hash: string }> = []
       for (const f of files) {
         const fileAbs = path.join(abs, f.name)
         const shown = display(fileAbs)
@@ -261,8 +262,8 @@ export async function loadContent(contentDir: string, options: LoadOptions = {})
             into.push(problem(shown, 1, 1, `\`${f.name}\` is a translation into the default language \`${language}\`; the original, \`${stem.slice(0, dot)}.md\`, is already in it`, 'translation-into-default-language'))
             continue
           }
-          const text = await textOf(fileAbs)
-          if (text !== undefined) pending.push({ base: stem.slice(0, dot), language, abs: fileAbs, shown, text })
+          const file = await textOf(fileAbs)
+          if (file !== undefined) pending.push({ base: stem.slice(0, dot), language, abs: fileAbs, shown, ...file })
           continue
         }
         const file = await read(fileAbs)
@@ -291,7 +292,7 @@ export async function loadContent(contentDir: string, options: LoadOptions = {})
             into.push(problem(t.shown, 1, 1, `A translation needs its original: there is no \`index.md\` in ${month}/`, 'translation-without-original'))
             continue
           }
-          const translated = parseMonthTranslation(t.text, month, t.language, t.abs, t.shown, monthSource, into)
+          const translated = parseMonthTranslation(t.text, t.hash, month, t.language, t.abs, t.shown, monthSource, into)
           if (translated) made.translations.months.push(translated)
           continue
         }
@@ -300,7 +301,7 @@ export async function loadContent(contentDir: string, options: LoadOptions = {})
           continue
         }
         const original = originals.get(t.base)
-        const translated = parsePaperTranslation(t.text, t.language, t.abs, t.shown, original, into)
+        const translated = parsePaperTranslation(t.text, t.hash, t.language, t.abs, t.shown, original, into)
         // An invalid original reports its own problems; a draft's translation goes with the draft.
         if (translated && original && (!original.draft || options.drafts)) made.translations.papers.push(translated)
       }
@@ -400,6 +401,34 @@ let lastRead = new Map<string, ReadFile>()
 /** Whether a file's stat can stand for its text (see {@link statStandsForBytes}). */
 function unchangedSince(file: ReadFile): boolean {
   return statStandsForBytes(file.mtimeMs, file.at)
+}
+
+/** A content file that changed while a build that had read it was running. */
+export class ContentChangedError extends Error {
+  constructor(readonly file: string) {
+    super(`${file} changed while the site was being built`)
+  }
+}
+
+/**
+ * The body of a paper's file (the Markdown after its front matter, padded as a parse pads it),
+ * read again: for a rendering that is needed again after the build let go of the bodies.
+ *
+ * @param abs the file
+ * @param hash {@link hashOf} its bytes when it was loaded
+ * @throws {ContentChangedError} when its bytes are not those any more
+ */
+export function readBodyAgain(abs: string, hash: string): string {
+  let bytes: Buffer
+  try {
+    bytes = readFileSync(abs)
+  } catch {
+    throw new ContentChangedError(abs)
+  }
+  const decoded = hashOf(bytes) === hash ? decodeText(bytes) : undefined
+  const split = decoded?.ok ? splitFrontMatter(decoded.text.replace(/^\uFEFF/, '')).split : undefined
+  if (!split) throw new ContentChangedError(abs)
+  return split.body
 }
 
 /**
@@ -562,7 +591,7 @@ function parseMonth(text: string, textHash: string, month: string, abs: string, 
  *
  * @param original the parsed original; undefined when it was invalid (its problems are reported)
  */
-function parsePaperTranslation(text: string, language: string, abs: string, shown: string, original: PaperSource | undefined, problems: Problem[]): PaperSource | undefined {
+function parsePaperTranslation(text: string, textHash: string, language: string, abs: string, shown: string, original: PaperSource | undefined, problems: Problem[]): PaperSource | undefined {
   const parsed = parseFront(text, shown, paperTranslationSchema, paperTranslationKeys, problems, 'title, takeaway, figure.alt and the summary')
   if (!parsed) return undefined
   const { data, body, placeOf } = parsed
@@ -600,7 +629,7 @@ function parsePaperTranslation(text: string, language: string, abs: string, show
     takeaway: data.takeaway,
     ...textStart('takeaway', placeOf('takeaway'), text),
     body,
-    textHash: hashOf(text)
+    textHash
   }
   if (original.figure && data.figure) paper.figure = { src: original.figure.src, alt: data.figure.alt }
   return paper
@@ -612,7 +641,7 @@ function parsePaperTranslation(text: string, language: string, abs: string, show
  *
  * @param original the parsed original `index.md`; undefined when it was invalid
  */
-function parseMonthTranslation(text: string, month: string, language: string, abs: string, shown: string, original: MonthSource | undefined, problems: Problem[]): MonthSource | undefined {
+function parseMonthTranslation(text: string, textHash: string, month: string, language: string, abs: string, shown: string, original: MonthSource | undefined, problems: Problem[]): MonthSource | undefined {
   const parsed = parseFront(text, shown, monthTranslationSchema, monthTranslationKeys, problems, 'title, summary, outro and the intro')
   if (!parsed) return undefined
   const { data, body, placeOf } = parsed
@@ -626,7 +655,7 @@ function parseMonthTranslation(text: string, month: string, language: string, ab
   if (original.outro.trim() !== '' && !data.outro) missing('closing words (`outro`)')
   if (original.intro.trim() !== '' && body.trim() === '') missing('an intro (the text after the front matter)')
   if (!ok) return undefined
-  const source: MonthSource = { key: month, lang: language, absPath: abs, path: shown, intro: body, outro: data.outro ?? '', outroLine: placeOf('outro').line, textHash: hashOf(text) }
+  const source: MonthSource = { key: month, lang: language, absPath: abs, path: shown, intro: body, outro: data.outro ?? '', outroLine: placeOf('outro').line, textHash }
   if (data.title) source.title = data.title
   if (data.summary) source.summary = data.summary
   return source

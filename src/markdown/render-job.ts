@@ -6,6 +6,9 @@ export type RenderJob =
       kind: 'paper'
       key: string
       path: string
+      /** The file, and {@link hashOf} its bytes: to read the body again (see `readBodyAgain`). */
+      file: string
+      hash: string
       body: string
       takeaway: string
       takeawayLine: number
