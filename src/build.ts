@@ -20,7 +20,7 @@ import { BuildKeys } from './render/keys.js'
 import { paperHeadFields, SiteTracker } from './render/tracking.js'
 import { renderShareImages, shareImageConflicts, shareImagesOnRequest, type ImageToKeep } from './render/share-image.js'
 import { feedJobs, feedPaths, type FeedEntryMemo, type FeedJob } from './site/feeds.js'
-import { buildSite, monthPlaceFields, paperPlaceFields, replaceRecords, samePlace, type Edition, type Replacements, type Route, type Site } from './site/graph.js'
+import { buildSite, monthPlaceFields, paperPlaceFields, placeOf, replaceRecords, samePlace, type Edition, type Replacements, type Route, type Site } from './site/graph.js'
 import { indexShard, searchBundles, searchShards, stopSearchIndexer } from './site/search-index.js'
 import { renderSitemap, sitemapEntries, sitemapFiles } from './site/sitemap.js'
 import type { Figure, Month, MonthSource, Paper, PaperSource, Problem } from './types.js'
@@ -735,8 +735,8 @@ interface MadeGraph {
  */
 function structureOf(papers: readonly Paper[], months: readonly Month[]): string {
   const places: string[] = []
-  for (const paper of papers) places.push(JSON.stringify(paperPlaceFields.map((field) => paper[field])))
-  for (const month of months) places.push(JSON.stringify(monthPlaceFields.map((field) => month[field])))
+  for (const paper of papers) places.push(placeOf(paperPlaceFields, paper))
+  for (const month of months) places.push(placeOf(monthPlaceFields, month))
   return hashOf(...places)
 }
 

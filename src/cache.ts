@@ -47,9 +47,10 @@ export const toolVersions: string = [
  *
  * @param mtimeMs the file's modification time
  * @param readAt when it was read (or its time taken, before the read)
+ * @param settleMs how long after the change the time must be
  */
-export function statStandsForBytes(mtimeMs: number, readAt: number): boolean {
-  return mtimeMs + statSettleMs < readAt
+export function statStandsForBytes(mtimeMs: number, readAt: number, settleMs = statSettleMs): boolean {
+  return mtimeMs + settleMs < readAt
 }
 
 /** How long after a file's last change its stat can stand for its bytes (see {@link statStandsForBytes}). */
@@ -428,7 +429,7 @@ export class FileHashes {
    * @param hash {@link hashOf} its bytes
    */
   note(abs: string, stat: Stats, statAt: number, hash: string): void {
-    if (Math.max(stat.mtimeMs, stat.ctimeMs) + this.settleMs >= statAt || /[\t\n]/.test(abs)) return
+    if (!statStandsForBytes(Math.max(stat.mtimeMs, stat.ctimeMs), statAt, this.settleMs) || /[\t\n]/.test(abs)) return
     this.seen.set(abs, `${statLine(stat)} ${hash}`)
     this.changed = true
   }

@@ -2,7 +2,7 @@ import { readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/
 import { execFileSync } from 'node:child_process'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { build, buildToMemory, forgetLastBuild } from '../src/build.js'
+import { build, buildToMemory, forgetLastBuild, type BuildOptions } from '../src/build.js'
 import { manifestName, MemoryWriter } from '../src/output/writer.js'
 import { takeCheck, upToDate } from '../src/up-to-date.js'
 import { paperFile, root, tempDir, writeContent } from './helpers/site.js'
@@ -26,6 +26,21 @@ function expectSameSite(actual: Map<string, Buffer>, expected: Map<string, Buffe
   for (const [file, bytes] of expected) expect(actual.get(file)?.equals(bytes), file).toBe(true)
 }
 
+/** Expect the site in `dir/dist` to be, byte for byte, what a clean build with these options makes. */
+async function expectCleanBuildEqual(dir: string, options: Partial<BuildOptions>): Promise<void> {
+  const clean = await build({ ...options, cwd: dir, outDir: 'clean', cache: false })
+  expect(clean.ok).toBe(true)
+  expectSameSite(await snapshot(path.join(dir, 'dist')), await snapshot(path.join(dir, 'clean')))
+  await rm(path.join(dir, 'clean'), { recursive: true })
+}
+
+/** Two months of papers, for the sites these tests build. */
+const papers = {
+  'content/2021-01/index.md': '---\nsummary: January\n---\nIntro one.\n',
+  'content/2021-01/alpha.md': paperFile({ title: 'Alpha', date: '2021-01-04', tags: ['x'] }),
+  'content/2021-01/beta.md': paperFile({ title: 'Beta', date: '2021-01-11', tags: ['x', 'y'] })
+}
+
 describe('incremental builds equal clean builds, byte for byte', () => {
   let dir: string
   let cleanup: () => Promise<void>
@@ -37,9 +52,7 @@ describe('incremental builds equal clean builds, byte for byte', () => {
     ;({ dir, cleanup } = await tempDir())
     await writeContent(dir, {
       'content/site.yaml': 'title: Inc\nbaseUrl: https://example.org/\n',
-      'content/2021-01/index.md': '---\nsummary: January\n---\nIntro one.\n',
-      'content/2021-01/alpha.md': paperFile({ title: 'Alpha', date: '2021-01-04', tags: ['x'] }),
-      'content/2021-01/beta.md': paperFile({ title: 'Beta', date: '2021-01-11', tags: ['x', 'y'] }),
+      ...papers,
       'content/2021-02/gamma.md': paperFile({ title: 'Gamma', date: '2021-02-01', tags: ['y'] })
     })
     for (const folder of ['templates', 'public']) {
@@ -62,10 +75,7 @@ describe('incremental builds equal clean builds, byte for byte', () => {
     const incremental = await build(buildOptions)
     expect(incremental.ok, JSON.stringify(incremental.problems)).toBe(true)
     expect(incremental.upToDate ?? false).toBe(false)
-    const clean = await build({ ...options, cwd: dir, outDir: 'clean', cache: false })
-    expect(clean.ok).toBe(true)
-    expectSameSite(await snapshot(path.join(dir, 'dist')), await snapshot(path.join(dir, 'clean')))
-    await rm(path.join(dir, 'clean'), { recursive: true })
+    await expectCleanBuildEqual(dir, options)
     return incremental
   }
 
@@ -195,9 +205,7 @@ describe('a build after the content settled reads only the files whose stat chan
     ;({ dir, cleanup } = await tempDir())
     await writeContent(dir, {
       'content/site.yaml': 'title: Settled\nbaseUrl: https://example.org/\n',
-      'content/2021-01/index.md': '---\nsummary: January\n---\nIntro one.\n',
-      'content/2021-01/alpha.md': paperFile({ title: 'Alpha', date: '2021-01-04', tags: ['x'] }),
-      'content/2021-01/beta.md': paperFile({ title: 'Beta', date: '2021-01-11', tags: ['x', 'y'] })
+      ...papers
     })
     // A whole second, which a modification time put back keeps exactly.
     await utimes(path.join(dir, 'content/2021-01/beta.md'), betaTime, betaTime)
@@ -220,9 +228,7 @@ describe('a build after the content settled reads only the files whose stat chan
     expect(await upToDate(again)).toBeUndefined()
     const incremental = await build(again)
     expect(incremental.ok, JSON.stringify(incremental.problems)).toBe(true)
-    expect((await build({ ...options, cwd: dir, outDir: 'clean', cache: false })).ok).toBe(true)
-    expectSameSite(await snapshot(path.join(dir, 'dist')), await snapshot(path.join(dir, 'clean')))
-    await rm(path.join(dir, 'clean'), { recursive: true })
+    await expectCleanBuildEqual(dir, options)
     return read
   }
 

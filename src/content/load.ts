@@ -337,11 +337,7 @@ export interface Parsed {
  * A parse as a cache keeps it: the parse itself, body and all, so that a file whose bytes are
  * the same (as the fingerprint of the folder found from its stat) is not even read.
  */
-export interface StoredParse {
-  hash: string
-  value: unknown
-  problems: Problem[]
-}
+export type StoredParse = Parsed
 
 /** A parse as a cache keeps it (see {@link StoredParse}). */
 export function storeParse(parse: Parsed): StoredParse {
@@ -425,10 +421,16 @@ export function readBodyAgain(abs: string, hash: string): string {
   } catch {
     throw new ContentChangedError(abs)
   }
-  const decoded = hashOf(bytes) === hash ? decodeText(bytes) : undefined
-  const split = decoded?.ok ? splitFrontMatter(decoded.text.replace(/^\uFEFF/, '')).split : undefined
+  const decoded = hashOf(bytes) === hash ? decodeContent(bytes) : undefined
+  const split = decoded?.ok ? splitFrontMatter(decoded.text).split : undefined
   if (!split) throw new ContentChangedError(abs)
   return split.body
+}
+
+/** A content file's text, without a byte order mark (see {@link decodeText}). */
+function decodeContent(bytes: Uint8Array): ReturnType<typeof decodeText> {
+  const decoded = decodeText(bytes)
+  return decoded.ok ? { ...decoded, text: decoded.text.replace(/^\uFEFF/, '') } : decoded
 }
 
 /**
@@ -461,12 +463,12 @@ async function readContentFile(abs: string, realRoot: string, shown: string, pro
     problems.push(problem(shown, 1, 1, `File is ${bytes.byteLength} bytes; the limit is ${maxFileBytes}`, 'file-too-large'))
     return undefined
   }
-  const decoded = decodeText(bytes)
+  const decoded = decodeContent(bytes)
   if (!decoded.ok) {
     problems.push(problem(shown, decoded.line, decoded.column, decoded.message, decoded.ruleId))
     return undefined
   }
-  return { text: decoded.text.replace(/^\uFEFF/, ''), hash: knownHash ?? hashOf(bytes) }
+  return { text: decoded.text, hash: knownHash ?? hashOf(bytes) }
 }
 
 function parseFront<T>(

@@ -152,7 +152,18 @@ export const monthPlaceFields = ['key', 'title', 'lang', 'path'] as const
  * @param fields the fields to compare
  */
 export function samePlace<T extends object>(fields: readonly (keyof T)[], a: T, b: T): boolean {
-  return JSON.stringify(fields.map((field) => a[field])) === JSON.stringify(fields.map((field) => b[field]))
+  return placeOf(fields, a) === placeOf(fields, b)
+}
+
+/**
+ * A record's values of some fields (such as {@link paperPlaceFields}) as one string: equal for
+ * two records exactly when {@link samePlace}.
+ *
+ * @param fields the fields
+ * @param record the record
+ */
+export function placeOf<T extends object>(fields: readonly (keyof T)[], record: T): string {
+  return JSON.stringify(fields.map((field) => record[field]))
 }
 
 /** New records to put in the places of old ones (see {@link replaceRecords}), by the record each replaces. */
