@@ -41,16 +41,29 @@ export const toolVersions: string = [
 ].join('\0')
 
 /**
- * Whether a file's size and time can stand for its bytes, read at `readAt`: only when it was last
- * changed well before, since a file system with coarse times could give a change right after the
- * read the same time.
+ * Whether a file's stat can stand for its bytes, read after the stat was taken at `statAt`: only
+ * when the file was last changed well before, since a file system with coarse times could give a
+ * change right after the read the same time. The later of the modification and change times
+ * counts, so a tool that puts a file's modification time back does not make it look settled.
  *
- * @param mtimeMs the file's modification time
- * @param readAt when it was read (or its time taken, before the read)
- * @param settleMs how long after the change the time must be
+ * @param stat the file's stat
+ * @param statAt when the stat was taken, in milliseconds since the epoch
+ * @param settleMs how long after the change the stat must be
  */
-export function statStandsForBytes(mtimeMs: number, readAt: number, settleMs = statSettleMs): boolean {
-  return mtimeMs + settleMs < readAt
+export function statStandsForBytes(stat: Pick<Stats, 'mtimeMs' | 'ctimeMs'>, statAt: number, settleMs = statSettleMs): boolean {
+  return Math.max(stat.mtimeMs, stat.ctimeMs) + settleMs < statAt
+}
+
+/**
+ * What of a file's stat tells whether it was written: size, modification and change times, and
+ * identity, as one string. Two equal stamps of a path, the first of which could stand for the
+ * bytes (see {@link statStandsForBytes}), mean the bytes are the same. The change time is in it:
+ * a tool that writes a file and puts its modification time back still changes that.
+ *
+ * @param stat the file's stat
+ */
+export function statStamp(stat: Pick<Stats, 'size' | 'mtimeMs' | 'ctimeMs' | 'ino'>): string {
+  return `${stat.size} ${stat.mtimeMs} ${stat.ctimeMs} ${stat.ino}`
 }
 
 /** How long after a file's last change its stat can stand for its bytes (see {@link statStandsForBytes}). */
@@ -375,7 +388,7 @@ export function sweepCache(root: string, keep: Record<string, () => ReadonlySet<
  * a build fingerprints; a table that cannot be read or written only costs reading the files.
  */
 export class FileHashes {
-  /** By absolute path: the file's stat as {@link statLine} gives it, a space, the hash. */
+  /** By absolute path: the file's {@link statStamp}, a space, the hash. */
   private readonly known = new Map<string, string>()
   private readonly seen = new Map<string, string>()
   private readonly folders: string[] = []
@@ -414,7 +427,7 @@ export class FileHashes {
   lookup(abs: string, stat: Stats): string | undefined {
     const known = this.known.get(abs)
     if (known === undefined) return undefined
-    const now = statLine(stat)
+    const now = statStamp(stat)
     if (known.length !== now.length + 44 || !known.startsWith(now)) return undefined
     this.seen.set(abs, known)
     return known.slice(now.length + 1)
@@ -429,8 +442,8 @@ export class FileHashes {
    * @param hash {@link hashOf} its bytes
    */
   note(abs: string, stat: Stats, statAt: number, hash: string): void {
-    if (!statStandsForBytes(Math.max(stat.mtimeMs, stat.ctimeMs), statAt, this.settleMs) || /[\t\n]/.test(abs)) return
-    this.seen.set(abs, `${statLine(stat)} ${hash}`)
+    if (!statStandsForBytes(stat, statAt, this.settleMs) || /[\t\n]/.test(abs)) return
+    this.seen.set(abs, `${statStamp(stat)} ${hash}`)
     this.changed = true
   }
 
@@ -465,11 +478,6 @@ export class FileHashes {
 
 /** The first line of a table of {@link FileHashes}. */
 const tableHeader = 'collage-file-hashes-1\n'
-
-/** What a table of {@link FileHashes} compares of a file's stat. */
-function statLine(stat: Stats): string {
-  return `${stat.size} ${stat.mtimeMs} ${stat.ctimeMs} ${stat.ino}`
-}
 
 /**
  * Fingerprint of a folder's files: names and a hash of each file's bytes, in a stable order. A

@@ -251,6 +251,44 @@ describe('a build after the content settled reads only the files whose stat chan
   })
 })
 
+describe('a long-lived process, as the dev server, reads again the files whose stat changed', () => {
+  it('sees a same-size edit with the modification time put back, in content and in public', async () => {
+    const { dir, cleanup } = await tempDir()
+    try {
+      const { cp } = await import('node:fs/promises')
+      await writeContent(dir, { 'content/site.yaml': 'title: Long-lived\nbaseUrl: https://example.org/\n', ...papers })
+      await cp(path.join(root, 'public'), path.join(dir, 'public'), { recursive: true })
+      const beta = path.join(dir, 'content/2021-01/beta.md')
+      const note = path.join(dir, 'public/note.txt')
+      await writeFile(note, 'hello\n')
+      // Whole seconds, which a modification time put back keeps exactly.
+      const then = Math.floor(Date.now() / 1000) - 60
+      for (const file of [beta, note]) await utimes(file, then, then)
+      // A stat stands for a file's bytes only when taken two seconds after the file's last change.
+      await new Promise((resolve) => setTimeout(resolve, 2100))
+      const options = { cwd: dir, images: false, search: false }
+      const writer = new MemoryWriter()
+      forgetLastBuild()
+      const first = await buildToMemory(options, writer)
+      expect(first.ok, JSON.stringify(first.problems)).toBe(true)
+      expect(Buffer.from(first.output.get('note.txt')!).toString()).toBe('hello\n')
+      const stats = await Promise.all([beta, note].map((file) => stat(file)))
+      await writeFile(beta, (await readFile(beta, 'utf8')).replace('Beta', 'BETA'))
+      await writeFile(note, 'HELLO\n')
+      for (const file of [beta, note]) await utimes(file, then, then)
+      const after = await Promise.all([beta, note].map((file) => stat(file)))
+      expect(after.map((s) => [s.size, s.mtimeMs, s.ino])).toEqual(stats.map((s) => [s.size, s.mtimeMs, s.ino]))
+      const again = await buildToMemory(options, writer)
+      expect(again.ok, JSON.stringify(again.problems)).toBe(true)
+      expect(Buffer.from(again.output.get('2021/01/beta/index.html')!).toString()).toContain('BETA')
+      expect(Buffer.from(again.output.get('note.txt')!).toString()).toBe('HELLO\n')
+    } finally {
+      forgetLastBuild()
+      await cleanup()
+    }
+  }, 30_000)
+})
+
 describe('pages are rendered again only when something they show changed', () => {
   let dir: string
   let cleanup: () => Promise<void>

@@ -2,7 +2,7 @@ import { readFileSync, statSync, type Dirent, type Stats } from 'node:fs'
 import { readdir, readFile, realpath } from 'node:fs/promises'
 import path from 'node:path'
 import type { Config } from '../config.js'
-import { hashOf, statStandsForBytes } from '../cache.js'
+import { hashOf, statStamp, statStandsForBytes } from '../cache.js'
 import { limitConcurrency } from '../throttle.js'
 import { loadConfig } from '../config.js'
 import type { MonthSource, PaperSource, Problem } from '../types.js'
@@ -152,20 +152,20 @@ export async function loadContent(contentDir: string, options: LoadOptions = {})
           nextRead.set(fileAbs, unseen)
           return { text: unseen.text, hash: unseen.hash, problems: [] }
         }
-        // A long-lived process (the dev server) reads again only the files whose size, time or
-        // identity changed since its last load: a stat instead of a read. (Synchronous: a stat is
+        // A long-lived process (the dev server) reads again only the files whose stat changed since
+        // its last load (see statStamp): a stat instead of a read. (Synchronous: a stat is
         // a few microseconds, a round trip to the thread pool several times that.)
         const seenAt = Date.now()
         const seen = remember && !known && !f.isSymbolicLink() ? statOrUndefined(fileAbs) : undefined
         if (seen) {
           const last = lastRead.get(fileAbs)
-          if (last && last.size === seen.size && last.mtimeMs === seen.mtimeMs && last.ino === seen.ino && unchangedSince(last)) {
+          if (last && last.settled && last.stamp === statStamp(seen)) {
             nextRead.set(fileAbs, last)
             return { text: last.text, hash: last.hash, problems: [] }
           }
         }
         const read = await readContentFile(fileAbs, realRoot, display(fileAbs), fileProblems, f.isSymbolicLink(), known, known && options.hashes?.get(fileAbs))
-        if (seen && read && fileProblems.length === 0) nextRead.set(fileAbs, { size: seen.size, mtimeMs: seen.mtimeMs, ino: seen.ino, at: seenAt, ...read })
+        if (seen && read && fileProblems.length === 0) nextRead.set(fileAbs, { stamp: statStamp(seen), settled: statStandsForBytes(seen, seenAt), ...read })
         return { ...read, problems: fileProblems }
       })
       // A file that is never looked at (a translation into an unknown language) must not fail the process.
@@ -384,20 +384,14 @@ let lastParsed = new Map<string, Parsed>()
 
 /** A file as the last load of this process read it, by absolute path. */
 interface ReadFile {
-  size: number
-  mtimeMs: number
-  ino: number
-  /** When its stat was taken, in milliseconds since the epoch. */
-  at: number
+  /** Its {@link statStamp} before it was read. */
+  stamp: string
+  /** Whether that stat can stand for the text read (see {@link statStandsForBytes}). */
+  settled: boolean
   text: string
   hash: string
 }
 let lastRead = new Map<string, ReadFile>()
-
-/** Whether a file's stat can stand for its text (see {@link statStandsForBytes}). */
-function unchangedSince(file: ReadFile): boolean {
-  return statStandsForBytes(file.mtimeMs, file.at)
-}
 
 /** A content file that changed while a build that had read it was running. */
 export class ContentChangedError extends Error {

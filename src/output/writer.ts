@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { copyFile, link, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { statStandsForBytes } from '../cache.js'
+import { statStamp, statStandsForBytes } from '../cache.js'
 import { Throttle } from '../throttle.js'
 
 /** One file of the built site: its bytes, or a file to copy. */
@@ -87,19 +87,19 @@ export class MemoryWriter implements Writer {
   files = new Map<string, Uint8Array>()
   meta: unknown
   /**
-   * Files copied into the site, as read, with the size and time they had: a build after an edit
-   * copies the same fonts and stylesheets again, and a file that has not changed is not read again
-   * (and is the very same bytes, which tells a reader of `files` it did not change).
+   * Files copied into the site, as read, with the stat they had (see {@link statStamp}): a build
+   * after an edit copies the same fonts and stylesheets again, and a file that has not changed is
+   * not read again (and is the very same bytes, which tells a reader of `files` it did not change).
    */
-  private readonly copies = new Map<string, { size: number; mtimeMs: number; ino: number; data: Uint8Array }>()
+  private readonly copies = new Map<string, { stamp: string; data: Uint8Array }>()
 
   private async copy(from: string): Promise<Uint8Array> {
-    const readAt = Date.now()
+    const statAt = Date.now()
     const seen = await stat(from)
     const known = this.copies.get(from)
-    if (known && known.size === seen.size && known.mtimeMs === seen.mtimeMs && known.ino === seen.ino) return known.data
+    if (known && known.stamp === statStamp(seen)) return known.data
     const data = await readFile(from)
-    if (statStandsForBytes(seen.mtimeMs, readAt)) this.copies.set(from, { size: seen.size, mtimeMs: seen.mtimeMs, ino: seen.ino, data })
+    if (statStandsForBytes(seen, statAt)) this.copies.set(from, { stamp: statStamp(seen), data })
     else this.copies.delete(from)
     return data
   }
