@@ -233,7 +233,7 @@ describe('a search index in parts', () => {
     const result = await buildToMemory({ contentDir: path.join(root, 'content'), cwd: root, images: false, searchShardSize: 2 })
     expect(result.ok).toBe(true)
     const files = [...result.output.keys()].filter((f) => f.startsWith('pagefind/'))
-    const merged = [...new Set(files.map((f) => /^(pagefind\/(?:[a-z]{2}\/)?shard-\d+\/)/.exec(f)?.[1]).filter((b): b is string => b !== undefined))]
+    const merged = [...new Set(files.map((f) => /^(pagefind\/(?:[a-z]{2}\/)?shard-(?:\d+|latest)\/)/.exec(f)?.[1]).filter((b): b is string => b !== undefined))]
     expect(merged.length).toBeGreaterThan(1)
     for (const bundle of merged) {
       const own = files.filter((f) => f.startsWith(bundle)).map((f) => f.slice(bundle.length))

@@ -106,6 +106,28 @@ describe('incremental builds equal clean builds, byte for byte', () => {
     expect(searchPage).toContain(`data-merge="${parts.map((part) => `/pagefind/${part}/`).sort().join(' ')}"`)
   })
 
+  it('after a paper of the latest month changes, makes only that month’s part of the index again', async () => {
+    const parts = async (): Promise<Map<string, Buffer>> => new Map([...(await snapshot(path.join(dir, 'dist/pagefind')))].filter(([file]) => file.startsWith('shard-')))
+    const before = await parts()
+    expect([...before.keys()].some((file) => file.startsWith('shard-latest/'))).toBe(true)
+    const result = await check(() => writeFile(path.join(dir, 'content/2021-02/gamma.md'), paperFile({ title: 'Gamma, revised', date: '2021-02-01', tags: ['y'] })))
+    expect(result.searchIndexed).toBe(1)
+    const after = await parts()
+    const changed = [...after.keys()].filter((file) => !before.get(file)?.equals(after.get(file)!))
+    expect(changed.length).toBeGreaterThan(0)
+    expect(changed.filter((file) => !file.startsWith('shard-latest/'))).toEqual([])
+  })
+
+  it('after a new month becomes the latest (the last one’s documents move to the other parts)', async () => {
+    const result = await check(async () => {
+      await writeContent(dir, { 'content/2021-03/delta.md': paperFile({ title: 'Delta', date: '2021-03-01', tags: ['x'] }) })
+    })
+    expect(result.searchIndexed).toBeGreaterThan(1)
+    const latest = await readFile(path.join(dir, 'dist/pagefind/shard-latest/pagefind-entry.json'), 'utf8')
+    expect(JSON.parse(latest).languages.en.page_count).toBe(2)
+    await check(() => rm(path.join(dir, 'content/2021-03'), { recursive: true }))
+  })
+
   it('after a month intro changes', async () => {
     await check(() => writeFile(path.join(dir, 'content/2021-01/index.md'), '---\nsummary: January, again\n---\nIntro two.\n'))
   })

@@ -129,9 +129,14 @@ function searchShardCount(documents: number, size = searchShardSize): number {
  * part again and leaves the others as they were.
  *
  * Each language has parts of its own, and the search page of a language loads those, so
- * `/ru/search/` finds the Russian pages. A document's part follows from its URL alone. Empty parts
- * are left out. The first part of the site's language has the folder `pagefind/`, of another
- * language `pagefind/<language>/`; the others are `shard-N/` below it.
+ * `/ru/search/` finds the Russian pages. When a language needs more than one part, its latest
+ * month (the page and its papers, when fewer than a part holds) is a part of its own,
+ * `shard-latest/`: that is where an author
+ * adds and edits this month's cards, and a part of a few documents is indexed again in a fraction
+ * of the time of a full one. Every other document's part follows from its URL alone; when a new
+ * month becomes the latest, the last one's documents move to those parts. Empty parts are left
+ * out. The first part of the site's language has the folder `pagefind/`, of another language
+ * `pagefind/<language>/`; the others are `shard-N/` below it.
  *
  * @param site the site graph
  * @param size documents a part aims to hold
@@ -140,13 +145,21 @@ export function searchShards(site: Site, size = searchShardSize): SearchShard[] 
   return site.editions.flatMap((edition, e) => {
     const sources = editionDocuments(edition)
     const root = e === 0 ? 'pagefind/' : `pagefind/${edition.language}/`
-    const parts: Array<typeof sources> = Array.from({ length: searchShardCount(sources.length, size) }, () => [])
-    for (const source of sources) parts[hashUrl(source.url) % parts.length]!.push(source)
-    const filled = parts.map((docs, i) => ({ i, docs })).filter(({ docs }) => docs.length > 0)
+    const count = searchShardCount(sources.length, size)
+    // (A latest month larger than a part, as in a site of one month, is spread like the rest.)
+    const latest = count > 1 && edition.latest && edition.latest.papers.length < size ? edition.latest.key : undefined
+    const parts: Array<{ name: string; docs: SearchSource[] }> = Array.from({ length: count }, (_, i) => ({ name: `shard-${i}/`, docs: [] }))
+    const newest: SearchSource[] = []
+    for (const source of sources) {
+      const month = source.month ?? source.paper!.month
+      if (month.key === latest) newest.push(source)
+      else parts[hashUrl(source.url) % count]!.docs.push(source)
+    }
+    const filled = [...parts, { name: 'shard-latest/', docs: newest }].filter(({ docs }) => docs.length > 0)
     if (filled.length === 0) return [{ bundle: root, language: edition.language, merged: false, documents: () => [], sources: [] }]
     // Documents are made when asked for: the parts' folders alone (for the search page) need none.
-    return filled.map(({ i, docs }, n): SearchShard => ({
-      bundle: n === 0 ? root : `${root}shard-${i}/`,
+    return filled.map(({ name, docs }, n): SearchShard => ({
+      bundle: n === 0 ? root : `${root}${name}`,
       language: edition.language,
       merged: n > 0,
       documents: () => docs.map((d) => ({ url: d.url, html: d.html() })),
