@@ -119,9 +119,10 @@ describe('the benchmark report', () => {
       reference: [sample(1000, 10), sample(3000, 10), sample(2000, 10)],
       cold: [sample(500, 20), sample(1000, 20), sample(700, 20)],
       unchanged: [sample(400, 20)],
-      oneChanged: [sample(450, 20)]
+      oneChanged: [sample(450, 20)],
+      latestChanged: [sample(300, 20), sample(350, 20)]
     })
-    expect(scenarios.map((s) => s.ms)).toEqual([2000, 700, 400, 450])
+    expect(scenarios.map((s) => s.ms)).toEqual([2000, 700, 400, 450, 325])
     expect(speedup).toBeCloseTo(2000 / 700)
     expect(speedupPerPage).toBeCloseTo(200 / 35)
     expect(scenarios[0]!.peakRssMb).toBe(1)

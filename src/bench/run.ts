@@ -131,7 +131,9 @@ try {
   log(`Generated ${papers} papers in ${site.months.length} months (${(bytes / 1e6).toFixed(1)} MB) in ${seconds(performance.now() - started)}: ${contentDir}`)
   const paperPaths = site.papers.map((p) => p.path)
 
-  const samples: Record<ScenarioKey, Sample[]> = { reference: [], cold: [], unchanged: [], oneChanged: [] }
+  const samples: Record<ScenarioKey, Sample[]> = { reference: [], cold: [], unchanged: [], oneChanged: [], latestChanged: [] }
+  // The papers of the latest month: where an author adds and edits this month's cards.
+  const latestPaths = site.papers.filter((p) => p.month === site.months.at(-1)).map((p) => p.path)
   const loadAtStart = os.loadavg()[0] ?? 0
   const check = (sample: Sample, what: string): Sample => {
     if (sample.errors > 0) throw new Error(`${what}: ${sample.errors} errors`)
@@ -155,7 +157,14 @@ try {
     await writeFile(changed, changePaper(await readFile(changed, 'utf8'), `run ${run}`))
     const d = check(await measure('collage', contentDir, collageOut, work), 'collage build, one paper changed')
     samples.oneChanged.push(d)
-    log(`Run ${run}/${runs}: reference ${seconds(a.ms)}, collage cold ${seconds(b.ms)}, unchanged ${seconds(c.ms)}${c.upToDate ? ' (up to date)' : ''}, one changed ${seconds(d.ms)}` + (b.warnings ? ` (${b.warnings} warnings)` : ''))
+    const latest = path.join(contentDir, latestPaths[run % latestPaths.length]!)
+    await writeFile(latest, changePaper(await readFile(latest, 'utf8'), `run ${run}, latest`))
+    const e = check(await measure('collage', contentDir, collageOut, work), 'collage build, a paper of the latest month changed')
+    samples.latestChanged.push(e)
+    log(
+      `Run ${run}/${runs}: reference ${seconds(a.ms)}, collage cold ${seconds(b.ms)}, unchanged ${seconds(c.ms)}${c.upToDate ? ' (up to date)' : ''}, one changed ${seconds(d.ms)}, a latest one changed ${seconds(e.ms)}` +
+        (b.warnings ? ` (${b.warnings} warnings)` : '')
+    )
     if (!values.keep) await rm(work, { recursive: true, force: true })
     globalThis.gc?.()
   }
