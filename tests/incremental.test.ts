@@ -311,6 +311,40 @@ describe('a long-lived process, as the dev server, reads again the files whose s
   }, 30_000)
 })
 
+describe('a fresh checkout with the cache restored, as on a CI machine', () => {
+  it('renders no Markdown and draws no image again, and equals a clean build', async () => {
+    const { dir, cleanup } = await tempDir()
+    try {
+      await writeContent(dir, { 'content/site.yaml': 'title: Restored\nbaseUrl: https://example.org/\n', ...papers })
+      const options = { cwd: dir, images: true, search: true }
+      forgetLastBuild()
+      const first = await build(options)
+      expect(first.ok, JSON.stringify(first.problems)).toBe(true)
+      expect(first.rendered).toBeGreaterThan(0)
+      const images = async (): Promise<string[]> => (await readdir(path.join(dir, '.collage-cache/images'), { recursive: true })).sort()
+      const drawn = await images()
+      expect(drawn.length).toBeGreaterThan(0)
+      // A checkout writes every file anew (new times, new identity); the output is not kept.
+      for (const rel of Object.keys(papers)) {
+        const file = path.join(dir, rel)
+        const bytes = await readFile(file)
+        await rm(file)
+        await writeFile(file, bytes)
+      }
+      await rm(path.join(dir, 'dist'), { recursive: true })
+      forgetLastBuild()
+      const again = await build(options)
+      expect(again.ok, JSON.stringify(again.problems)).toBe(true)
+      expect(again.rendered).toBe(0)
+      expect(await images()).toEqual(drawn)
+      await expectCleanBuildEqual(dir, { images: true, search: true })
+    } finally {
+      forgetLastBuild()
+      await cleanup()
+    }
+  }, 60_000)
+})
+
 describe('pages are rendered again only when something they show changed', () => {
   let dir: string
   let cleanup: () => Promise<void>
