@@ -137,6 +137,9 @@ const v8Codec: Codec<never> = {
  * speed.
  */
 class FileCache<T> {
+  /** Folders of entries this cache made, or found, when it wrote to them. */
+  private readonly folders = new Set<string>()
+
   /**
    * @param dir folder of the cache, such as `.collage-cache/render`; undefined disables the cache
    * @param readOnly read entries but never write (for runs that must not write, such as `check`)
@@ -181,12 +184,20 @@ class FileCache<T> {
       // Write then rename: a killed build never leaves a half entry behind.
       const temp = `${file}.${process.pid}.tmp`
       const bytes = this.codec.encode(value)
+      // An entry's folder is made the first time this cache writes to it, whether or not it exists:
+      // a cold build writes to thousands of new folders, and a write that fails first costs twice
+      // what a folder made ahead does (an error made and thrown, and a second write).
+      const folder = path.dirname(file)
+      if (!this.folders.has(folder)) {
+        await mkdir(folder, { recursive: true })
+        this.folders.add(folder)
+      }
       try {
         await writeFile(temp, bytes)
       } catch (error) {
-        // The entry's folder is made when first needed: most writes go to a folder that exists.
+        // Its folder was removed since (as by a sweep of another process).
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
-        await mkdir(path.dirname(file), { recursive: true })
+        await mkdir(folder, { recursive: true })
         await writeFile(temp, bytes)
       }
       await rename(temp, file)

@@ -130,3 +130,22 @@ describe('BucketedMap', () => {
     expect(written.every((key) => second.fileKeys().has(key))).toBe(true)
   })
 })
+
+describe('DiskBytesCache', () => {
+  it('writes an entry whose folder is new, and again after that folder was removed', async () => {
+    const dir = await tempDir()
+    const cache = new DiskBytesCache(path.join(dir, 'cache'))
+    // Two keys of one folder (their first two characters), and one of another.
+    const [a, b, c] = ['abcdef', 'abxyz1', 'zz0000']
+    await cache.set(a, new Uint8Array([1]))
+    await cache.set(c, new Uint8Array([3]))
+    const bytes = async (key: string) => ((value) => value && [...value])(await cache.get(key))
+    expect(await bytes(a)).toEqual([1])
+    await rm(path.join(dir, 'cache', 'ab'), { recursive: true })
+    await cache.set(b, new Uint8Array([2]))
+    expect(await bytes(b)).toEqual([2])
+    expect(await bytes(a)).toBeUndefined()
+    expect(await bytes(c)).toEqual([3])
+    expect(await filesUnder(path.join(dir, 'cache'))).toEqual(['ab/abxyz1', 'zz/zz0000'])
+  })
+})
