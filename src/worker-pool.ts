@@ -36,6 +36,9 @@ export function serveBatches<Job, Result>(work: (job: Job) => Result | Promise<R
 /** Batches a worker holds at once: it starts the next while its last answer is being taken. */
 const batchesInFlight = 2
 
+/** Results of this thread's own jobs being taken at once (see {@link PoolOptions.here}). */
+const localResultsInFlight = 4
+
 /** What a pool may do besides sending jobs to workers. */
 export interface PoolOptions<Job, Result> {
   /**
@@ -82,16 +85,31 @@ export async function runInWorkers<Job, Result>(
   let batches = 0
   // Set when a lane failed: this thread then takes no more jobs.
   let stopped = false
-  // This thread's share: one job at a time, letting the workers' answers in between.
+  // This thread's share: one job at a time, letting the workers' answers in between. Its results
+  // are taken (as when written to a cache) while it goes on with its next job: it waits only when
+  // a few of them are still being taken.
   const local = async (): Promise<void> => {
     if (!here) return
-    while (!stopped && next < jobs.length) {
-      const index = next++
-      const result = await here(jobs[index]!)
-      if (onResult) await onResult(index, result)
-      else results[index] = result
-      await new Promise<void>((resolve) => setImmediate(resolve))
+    const taking: Array<Promise<void>> = []
+    try {
+      while (!stopped && next < jobs.length) {
+        const index = next++
+        const result = await here(jobs[index]!)
+        if (onResult) {
+          const took = onResult(index, result)
+          // Its failure is met where it is awaited, below.
+          took.catch(() => {})
+          taking.push(took)
+          if (taking.length > localResultsInFlight) await taking.shift()
+        } else {
+          results[index] = result
+        }
+        await new Promise<void>((resolve) => setImmediate(resolve))
+      }
+    } finally {
+      await Promise.allSettled(taking)
     }
+    await Promise.all(taking)
   }
   const onThisThread = local()
   try {

@@ -76,6 +76,30 @@ serveBatches(async (n) => {
     expect(workers.size).toBe(threads - 1)
   })
 
+  it('goes on with this thread’s next job while its last results are taken, and fails when taking one fails', async () => {
+    const events: string[] = []
+    const here = (n: number): [number, number] => {
+      events.push(`do ${n}`)
+      return [n * 2, threadId]
+    }
+    // Taking a result of this thread is slow, as a write to a cache can be.
+    const onResult = async (i: number, [, thread]: [number, number]): Promise<void> => {
+      if (thread !== threadId) return
+      await new Promise((resolve) => setTimeout(resolve, 20))
+      events.push(`took ${i}`)
+    }
+    await runInWorkers<number, [number, number]>(namingWorker, undefined, jobs, 5, { here, onResult })
+    const done = events.filter((e) => e.startsWith('do ')).map((e) => Number(e.slice(3)))
+    expect(done.length).toBeGreaterThan(1)
+    // Its second job was started before its first result was taken; every result was taken.
+    expect(events.indexOf(`do ${done[1]}`)).toBeLessThan(events.indexOf(`took ${done[0]}`))
+    for (const n of done) expect(events).toContain(`took ${n}`)
+    const failing = async (i: number, [, thread]: [number, number]): Promise<void> => {
+      if (thread === threadId) throw new Error(`could not take ${i}`)
+    }
+    await expect(runInWorkers<number, [number, number]>(namingWorker, undefined, jobs, 5, { here, onResult: failing })).rejects.toThrow(/could not take/)
+  })
+
   it('stops this thread’s share when a worker fails, and fails when this thread does', async () => {
     // This thread takes job 0 before any worker starts; the worker is sent the next two batches
     // at once, so job -1, fourth, fails in the worker.
