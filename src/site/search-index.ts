@@ -131,12 +131,12 @@ function searchShardCount(documents: number, size = searchShardSize): number {
  * Each language has parts of its own, and the search page of a language loads those, so
  * `/ru/search/` finds the Russian pages. When a language needs more than one part, its latest
  * month (the page and its papers, when fewer than a part holds) is a part of its own,
- * `shard-latest/`: that is where an author
- * adds and edits this month's cards, and a part of a few documents is indexed again in a fraction
- * of the time of a full one. Every other document's part follows from its URL alone; when a new
- * month becomes the latest, the last one's documents move to those parts. Empty parts are left
- * out. The first part of the site's language has the folder `pagefind/`, of another language
- * `pagefind/<language>/`; the others are `shard-N/` below it.
+ * `shard-latest/`: that is where an author adds and edits this month's cards, and a part of a
+ * few documents is indexed again in a fraction of the time of a full one. Every other document's
+ * part follows from its URL alone; when a new month becomes the latest, the last one's documents
+ * move to those parts. Empty parts are left out. The first part of the site's language has the
+ * folder `pagefind/`, of another language `pagefind/<language>/`; the others are `shard-N/` and
+ * `shard-latest/` below it.
  *
  * @param site the site graph
  * @param size documents a part aims to hold
