@@ -111,4 +111,15 @@ describe('plain text of math', () => {
     expect(texToText('x \\leq \\epsilon')).toBe('x ≤ ε')
     expect(stripInlineMath('The $\\beta$-VAE and $\\mathbb{E}[x]$')).toBe('The β-VAE and E[x]')
   })
+
+  it('knows the operators, arrows and brackets of machine-learning papers', () => {
+    expect(texToText('x_\\ast')).toBe('x_∗')
+    expect(texToText('W^\\top x')).toBe('W^⊤x')
+    expect(texToText('\\langle u, v \\rangle')).toBe('⟨u, v⟩')
+    expect(texToText('f \\circ g')).toBe('f ∘ g')
+    expect(texToText('a\\times b')).toBe('a × b')
+    expect(texToText('A \\subseteq B')).toBe('A ⊆ B')
+    expect(texToText('x_1, \\ldots, x_n')).toBe('x_1, …, x_n')
+    expect(texToText('\\forall x \\exists y')).toBe('∀x ∃y')
+  })
 })

@@ -6,12 +6,22 @@ const symbols: Record<string, string> = {
   Xi: 'Ξ', Pi: 'Π', Sigma: 'Σ', Phi: 'Φ', Psi: 'Ψ', Omega: 'Ω', infty: '∞', approx: '≈', leq: '≤', le: '≤',
   geq: '≥', ge: '≥', neq: '≠', ne: '≠', times: '×', cdot: '·', pm: '±', to: '→', rightarrow: '→', leftarrow: '←',
   sum: 'Σ', prod: 'Π', int: '∫', partial: '∂', nabla: '∇', in: '∈', sim: '∼', propto: '∝', ell: 'ℓ', mid: '|',
-  lesssim: '≲', gtrsim: '≳', ll: '≪', gg: '≫', sqrt: '√', log: 'log', exp: 'exp', min: 'min', max: 'max'
+  lesssim: '≲', gtrsim: '≳', ll: '≪', gg: '≫', sqrt: '√', log: 'log', exp: 'exp', min: 'min', max: 'max',
+  ast: '∗', star: '⋆', circ: '∘', otimes: '⊗', oplus: '⊕', odot: '⊙', top: '⊤', perp: '⊥', dagger: '†', prime: '′',
+  cdots: '⋯', ldots: '…', dots: '…', forall: '∀', exists: '∃', neg: '¬', wedge: '∧', vee: '∨', emptyset: '∅',
+  varnothing: '∅', cup: '∪', cap: '∩', setminus: '∖', langle: '⟨', rangle: '⟩', Vert: '‖', lVert: '‖', rVert: '‖',
+  lvert: '|', rvert: '|', subset: '⊂', subseteq: '⊆', supset: '⊃', supseteq: '⊇', notin: '∉', equiv: '≡',
+  Rightarrow: '⇒', Leftrightarrow: '⇔', mapsto: '↦', quad: ' ', qquad: ' '
 }
 
 const accents: Record<string, string> = { hat: '\u0302', widehat: '\u0302', tilde: '\u0303', widetilde: '\u0303', bar: '\u0304', overline: '\u0305', vec: '\u20d7', dot: '\u0307' }
 
-const relations = new Set(['approx', 'leq', 'le', 'geq', 'ge', 'neq', 'ne', 'to', 'rightarrow', 'leftarrow', 'in', 'sim', 'propto', 'lesssim', 'gtrsim', 'll', 'gg', 'mid'])
+const relations = new Set([
+  'approx', 'leq', 'le', 'geq', 'ge', 'neq', 'ne', 'to', 'rightarrow', 'leftarrow', 'in', 'sim', 'propto', 'lesssim', 'gtrsim', 'll', 'gg', 'mid',
+  'subset', 'subseteq', 'supset', 'supseteq', 'notin', 'equiv', 'Rightarrow', 'Leftrightarrow', 'mapsto'
+])
+
+const operators = new Set(['times', 'cdot', 'pm', 'circ', 'otimes', 'oplus', 'odot', 'cup', 'cap', 'setminus', 'wedge', 'vee'])
 
 /**
  * Turn a TeX formula into readable plain text (`\beta` → `β`, `x^{2}` → `x^2`), for places that
@@ -27,13 +37,15 @@ export function texToText(tex: string): string {
     .replace(/\\([A-Za-z]+)\s*/g, (_, name: string) => {
       const symbol = symbols[name]
       if (symbol === undefined) return name
-      // Relations and arrows read better with a space on each side.
-      return relations.has(name) ? ` ${symbol} ` : symbol
+      // Relations, arrows and operators read better with a space on each side.
+      return relations.has(name) || operators.has(name) ? ` ${symbol} ` : symbol
     })
     .replace(/\\[,;:! ]/g, ' ')
     .replace(/\\(.)/g, '$1')
     .replace(/[{}]/g, '')
     .replace(/\s+/g, ' ')
+    // A closing bracket hugs what it closes, as an opening one does.
+    .replace(/ ⟩/g, '⟩')
     .trim()
 }
 
