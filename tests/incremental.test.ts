@@ -1,4 +1,4 @@
-import { readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises'
+import { cp, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises'
 import { execFileSync } from 'node:child_process'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -56,7 +56,6 @@ describe('incremental builds equal clean builds, byte for byte', () => {
       'content/2021-02/gamma.md': paperFile({ title: 'Gamma', date: '2021-02-01', tags: ['y'] })
     })
     for (const folder of ['templates', 'public']) {
-      const { cp } = await import('node:fs/promises')
       await cp(path.join(root, folder), path.join(dir, folder), { recursive: true })
     }
     // The first, cold build fills the caches.
@@ -277,7 +276,6 @@ describe('a long-lived process, as the dev server, reads again the files whose s
   it('sees a same-size edit with the modification time put back, in content and in public', async () => {
     const { dir, cleanup } = await tempDir()
     try {
-      const { cp } = await import('node:fs/promises')
       await writeContent(dir, { 'content/site.yaml': 'title: Long-lived\nbaseUrl: https://example.org/\n', ...papers })
       await cp(path.join(root, 'public'), path.join(dir, 'public'), { recursive: true })
       const beta = path.join(dir, 'content/2021-01/beta.md')
@@ -315,7 +313,8 @@ describe('a fresh checkout with the cache restored, as on a CI machine', () => {
   it('renders no Markdown and draws no image again, and equals a clean build', async () => {
     const { dir, cleanup } = await tempDir()
     try {
-      await writeContent(dir, { 'content/site.yaml': 'title: Restored\nbaseUrl: https://example.org/\n', ...papers })
+      const files = { 'content/site.yaml': 'title: Restored\nbaseUrl: https://example.org/\n', ...papers }
+      await writeContent(dir, files)
       const options = { cwd: dir, images: true, search: true }
       forgetLastBuild()
       const first = await build(options)
@@ -325,7 +324,7 @@ describe('a fresh checkout with the cache restored, as on a CI machine', () => {
       const drawn = await images()
       expect(drawn.length).toBeGreaterThan(0)
       // A checkout writes every file anew (new times, new identity); the output is not kept.
-      for (const rel of Object.keys(papers)) {
+      for (const rel of Object.keys(files)) {
         const file = path.join(dir, rel)
         const bytes = await readFile(file)
         await rm(file)
@@ -367,7 +366,6 @@ describe('pages are rendered again only when something they show changed', () =>
       }
     }
     await writeContent(dir, files)
-    const { cp } = await import('node:fs/promises')
     await cp(path.join(root, 'templates'), path.join(dir, 'templates'), { recursive: true })
     const first = await build({ ...options, cwd: dir })
     expect(first.problems.filter((p) => p.severity === 'error')).toEqual([])
@@ -500,7 +498,6 @@ describe('rebuilds told which files changed, as the dev server’s are', () => {
         'content/2021-01/beta.md': paperFile({ title: 'Beta', date: '2021-01-11', tags: ['x', 'y'] }),
         'content/2021-02/gamma.md': paperFile({ title: 'Gamma', date: '2021-02-01', tags: ['y'] })
       })
-      const { cp } = await import('node:fs/promises')
       await cp(path.join(root, 'templates'), path.join(dir, 'templates'), { recursive: true })
       const options = { cwd: dir, search: false, images: false }
       const writer = new MemoryWriter()

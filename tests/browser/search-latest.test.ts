@@ -2,7 +2,8 @@ import path from 'node:path'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { build } from '../../src/build.js'
-import { launchBrowser, localContext, startServer, type StaticServer } from '../helpers/browser.js'
+import { launchBrowser, localContext, searchResults, startServer, type StaticServer } from '../helpers/browser.js'
+import { monitorRequests } from '../helpers/gate.js'
 import { paperFile, tempDir, writeContent } from '../helpers/site.js'
 
 describe('the latest month’s part of a search index in parts, in Chromium', () => {
@@ -40,19 +41,8 @@ describe('the latest month’s part of a search index in parts, in Chromium', ()
   it('is merged with the other parts: a search finds this month’s card and older ones', async () => {
     const context = await localContext(browser, { viewport: { width: 1280, height: 900 } })
     const page = await context.newPage()
-    const failures: string[] = []
-    page.on('requestfailed', (request) => {
-      if (request.url().includes('/pagefind/')) failures.push(request.url())
-    })
-    page.on('response', (response) => {
-      if (response.status() >= 400) failures.push(`${response.status()} ${response.url()}`)
-    })
-    page.on('pageerror', (error) => failures.push(error.message))
-    const found = async (query: string): Promise<string[]> => {
-      await page.goto(new URL(`search/?q=${encodeURIComponent(query)}`, server.baseUrl).href, { waitUntil: 'load' })
-      await page.locator('.pagefind-ui__result-link').first().waitFor({ timeout: 15_000 })
-      return page.locator('.pagefind-ui__result-link').evaluateAll((links) => links.map((a) => a.getAttribute('href') ?? ''))
-    }
+    const monitor = monitorRequests(page)
+    const found = (query: string): Promise<string[]> => searchResults(page, new URL(`search/?q=${encodeURIComponent(query)}`, server.baseUrl).href)
     await page.goto(new URL('search/', server.baseUrl).href, { waitUntil: 'load' })
     const merged = (await page.locator('#search').getAttribute('data-merge'))?.split(' ') ?? []
     expect(merged).toContain('/pagefind/shard-latest/')
@@ -60,7 +50,7 @@ describe('the latest month’s part of a search index in parts, in Chromium', ()
     expect(await found('magnetohydrodynamics')).toEqual(['/2021/02/delta/'])
     expect(await found('quasicrystals')).toEqual(['/2021/01/alpha/'])
     expect(await found('tessellations')).toEqual(['/2021/01/beta/'])
-    expect(failures).toEqual([])
+    expect(monitor.problems()).toEqual([])
     await context.close()
   })
 })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { localContext, useBrowserAndSite } from '../helpers/browser.js'
+import { localContext, searchResults, useBrowserAndSite } from '../helpers/browser.js'
 
 describe('a search index in parts, in Chromium', () => {
   // Two documents a part: the bundled site's ten documents (two languages) come in several parts.
@@ -17,11 +17,7 @@ describe('a search index in parts, in Chromium', () => {
       if (response.status() >= 400) failures.push(`${response.status()} ${response.url()}`)
     })
     page.on('pageerror', (error) => failures.push(error.message))
-    const hrefs = async (path: string, query: string): Promise<string[]> => {
-      await page.goto(env.site.url(`${path}?q=${encodeURIComponent(query)}`), { waitUntil: 'load' })
-      await page.locator('.pagefind-ui__result-link').first().waitFor({ timeout: 15_000 })
-      return page.locator('.pagefind-ui__result-link').evaluateAll((links) => links.map((a) => a.getAttribute('href') ?? ''))
-    }
+    const hrefs = (path: string, query: string): Promise<string[]> => searchResults(page, env.site.url(`${path}?q=${encodeURIComponent(query)}`))
     await page.goto(env.site.url('search/'), { waitUntil: 'load' })
     const merged = (await page.locator('#search').getAttribute('data-merge'))?.split(' ') ?? []
     expect(merged.length).toBeGreaterThan(1)

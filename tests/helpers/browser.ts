@@ -5,7 +5,7 @@ import { realpath, stat } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions } from 'playwright-core'
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core'
 import { build, type BuildOptions } from '../../src/build.js'
 import { root, tempDir } from './site.js'
 
@@ -265,4 +265,17 @@ export function useBrowserAndSite(prefix = '/', options: Partial<BuildOptions> =
     await state.site?.close()
   })
   return state
+}
+
+/**
+ * The results of a search on the site's search page, as the links' addresses, once the first
+ * result is shown.
+ *
+ * @param page the page to search in
+ * @param searchUrl the search page's URL with its query, such as `…/search/?q=attention`
+ */
+export async function searchResults(page: Page, searchUrl: string): Promise<string[]> {
+  await page.goto(searchUrl, { waitUntil: 'load' })
+  await page.locator('.pagefind-ui__result-link').first().waitFor({ timeout: 15_000 })
+  return page.locator('.pagefind-ui__result-link').evaluateAll((links) => links.map((a) => a.getAttribute('href') ?? ''))
 }
